@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Supervisor.Hosting;
+using Supervisor.Infrastructure.Postgres;
+
+namespace Supervisor.Cli;
+
+/// <summary>The command tree. Each command is a thin shell over a service; the work is done where the scheduler would do it.</summary>
+public static class SupervisorCli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Supervisor: follow-up of government key tasks (督查督办) — import plans, scan milestones, chase units, report.");
+        root.Subcommands.Add(ServeCommand());
+        root.Subcommands.Add(MigrateCommand());
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // Most specific first: "Unrecognized command 'x'" says more than "Required command was not provided".
+            var errors = parseResult.Errors.Select(e => e.Message.TrimEnd('.')).Distinct().OrderBy(m => m.StartsWith("Required command", StringComparison.Ordinal));
+            Console.Error.WriteLine($"supervisor: {string.Join("; ", errors)} (see 'supervisor --help')");
+            return ExitCodes.BadInput;
+        }
+
+        if (parseResult.CommandResult.Command == root && parseResult.Action is null)
+        {
+            Console.Error.WriteLine("supervisor: no command given (see 'supervisor --help')");
+            return ExitCodes.BadInput;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        return await parseResult.InvokeAsync(cancellationToken: cancel.Token);
+    }
+
+    private static Command ServeCommand()
+    {
+        var command = new Command("serve", "Run the scheduler and the admin console (default http://127.0.0.1:5080) until stopped.");
+        command.SetAction((_, ct) => ServeHost.RunAsync(ct));
+        return command;
+    }
+
+    private static Command MigrateCommand()
+    {
+        var command = new Command("migrate", "Apply pending database migrations (safe to run on several nodes at once).");
+        command.SetAction((_, ct) => CliHost.RunAsync(
+            async (services, token) =>
+            {
+                var result = await services.GetRequiredService<Migrator>().MigrateAsync(token);
+                Console.WriteLine(result.Applied.Count == 0
+                    ? $"Schema up to date ({result.AlreadyApplied} migrations applied earlier)."
+                    : $"Applied {result.Applied.Count} migration(s): {string.Join(", ", result.Applied)}.");
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Supervisor.Cli;
+using Supervisor.Infrastructure.Postgres;
+using Supervisor.Web;
+
+namespace Supervisor.Hosting;
+
+/// <summary><c>supervisor serve</c>: migrate (under the advisory lock), then the scheduler and the console in one process.</summary>
+public static class ServeHost
+{
+    public static async Task<int> RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            var app = Build();
+            var options = app.Services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
+            app.Services.ValidateOptions();
+            if (options.MigrateOnStart)
+            {
+                await app.Services.GetRequiredService<Migrator>().MigrateAsync(ct);
+            }
+
+            await app.RunAsync(ct);
+            return ExitCodes.Ok;
+        }
+        catch (Exception ex)
+        {
+            return CliHost.Report(ex);
+        }
+    }
+
+    public static WebApplication Build()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = "supervisor",
+        });
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.WebHost.UseUrls(builder.Configuration.GetSection(ConsoleOptions.Section)[nameof(ConsoleOptions.Urls)] ?? new ConsoleOptions().Urls);
+        builder.Services.AddSupervisor(builder.Configuration);
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.Services.AddSupervisorConsole();
+
+        var app = builder.Build();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapSupervisorConsole();
+        return app;
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Supervisor.Core.Milestones;
+using Supervisor.Infrastructure.Postgres;
+
+namespace Supervisor.Hosting;
+
+/// <summary>All DI wiring in one place, shared by <c>serve</c> and the one-shot CLI commands.</summary>
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddSupervisor(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingletonTimeProvider();
+
+        services.AddOptions<SupervisorOptions>().Bind(configuration.GetSection(SupervisorOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SupervisorOptions>, SupervisorOptionsValidator>();
+        services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
+        services.AddOptions<MilestoneOptions>().Bind(configuration.GetSection(MilestoneOptions.Section)).ValidateOnStart();
+        services.AddOptions<DatabaseOptions>()
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString("Supervisor") ?? "")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+
+        services.AddSingleton(sp =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
+            builder.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
+            return builder.Build();
+        });
+        services.AddSingleton(sp => TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<IOptions<SupervisorOptions>>().Value.TimeZone));
+        services.AddSingleton<Migrator>(sp => new Migrator(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Migrator>>()));
+        return services;
+    }
+
+    /// <summary>Resolves every validated option so bad configuration fails before any work, as <c>ValidateOnStart</c> does for hosted services.</summary>
+    public static void ValidateOptions(this IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<MilestoneOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        // `--as-of` replaces this with a fixed clock before the container is built.
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}
