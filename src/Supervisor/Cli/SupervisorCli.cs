@@ -12,6 +12,10 @@ public static class SupervisorCli
         var root = new RootCommand("Supervisor: follow-up of government key tasks (督查督办) — import plans, scan milestones, chase units, report.");
         root.Subcommands.Add(ServeCommand());
         root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(ImportCommands.Import());
+        root.Subcommands.Add(ImportCommands.Units());
+        root.Subcommands.Add(ImportCommands.Leaders());
+        root.Subcommands.Add(ImportCommands.Calendar());
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

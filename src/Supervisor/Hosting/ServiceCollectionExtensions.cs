@@ -29,6 +29,10 @@ public static class ServiceCollectionExtensions
             return builder.Build();
         });
         services.AddSingleton(sp => TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<IOptions<SupervisorOptions>>().Value.TimeZone));
+        services.AddSingleton<PlanStore>();
+        services.AddSingleton<DirectoryStore>();
+        services.AddSingleton<CalendarStore>();
+        services.AddSingleton<Supervisor.Infrastructure.Import.PlanImportService>();
         services.AddSingleton<Migrator>(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Migrator>>()));
         return services;

@@ -1,0 +1,67 @@
+using Supervisor.Core.Calendar;
+using Supervisor.Core.Milestones;
+using Supervisor.Core.Units;
+
+namespace Supervisor.Core.Import;
+
+/// <summary>A task ready to store: units normalised against the directory, milestones derived.</summary>
+public sealed record AssembledTask(
+    ParsedTask Source,
+    IReadOnlyList<string> LeadUnits,
+    IReadOnlyList<string> CoUnits,
+    DateOnly? Deadline,
+    IReadOnlyList<PlannedMilestone> Milestones);
+
+/// <summary>A canonical unit the plan names, with the other spellings seen for it.</summary>
+public sealed record AssembledUnit(string Name, IReadOnlyList<string> Aliases);
+
+public sealed record AssembledPlan(
+    string Title,
+    int Year,
+    IReadOnlyList<AssembledTask> Tasks,
+    IReadOnlyList<AssembledUnit> Units,
+    IReadOnlyList<ParseWarning> Warnings);
+
+/// <summary>Turns what a document says into what Supervisor stores: pure, so the CLI, console and tests share it.</summary>
+public static class PlanAssembler
+{
+    public static AssembledPlan Assemble(
+        ParsedDocument document,
+        string title,
+        int year,
+        IReadOnlyCollection<DirectoryUnit> directory,
+        WorkingCalendar calendar,
+        MilestoneOptions options)
+    {
+        if (document.Tasks.Count == 0)
+        {
+            throw new BadInputException("no task found: the file has no numbered items (1. …) or table rows with a task column");
+        }
+
+        var warnings = document.Warnings.ToList();
+        var rawNames = document.Tasks.SelectMany(t => t.LeadUnits.Concat(t.CoUnits)).Distinct(StringComparer.Ordinal).ToList();
+        var resolution = UnitNameResolver.Resolve(rawNames, directory);
+        string Canonical(string raw) => resolution.CanonicalByRaw.TryGetValue(raw, out var name) ? name : raw;
+
+        var tasks = new List<AssembledTask>(document.Tasks.Count);
+        foreach (var task in document.Tasks)
+        {
+            var lead = task.LeadUnits.Select(Canonical).Distinct(StringComparer.Ordinal).ToList();
+            // A unit named both lead and co (after normalisation) is accountable: lead wins.
+            var co = task.CoUnits.Select(Canonical).Distinct(StringComparer.Ordinal).Where(u => !lead.Contains(u, StringComparer.Ordinal)).ToList();
+            var plan = MilestonePlanner.Plan(task.Text, task.DeadlineText, year, calendar, options);
+            if (plan.Deadline is null && !plan.Milestones.Any(m => m.Kind == MilestoneKind.Completion))
+            {
+                warnings.Add(new ParseWarning(task.Line, $"第{task.Code}项未写明完成时限，只生成进展报送节点"));
+            }
+
+            tasks.Add(new AssembledTask(task, lead, co, plan.Deadline, plan.Milestones));
+        }
+
+        var units = tasks.SelectMany(t => t.LeadUnits.Concat(t.CoUnits))
+            .Distinct(StringComparer.Ordinal)
+            .Select(name => new AssembledUnit(name, resolution.Aliases.TryGetValue(name, out var aliases) ? aliases : []))
+            .ToList();
+        return new AssembledPlan(title, year, tasks, units, warnings.OrderBy(w => w.Line).ToList());
+    }
+}

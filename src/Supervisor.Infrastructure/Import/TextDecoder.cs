@@ -1,0 +1,90 @@
+using System.Text;
+using Supervisor.Core;
+
+namespace Supervisor.Infrastructure.Import;
+
+/// <summary>Decodes a text file whose encoding nobody states: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK.</summary>
+public static class TextDecoder
+{
+    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    static TextDecoder()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    }
+
+    public static Encoding Gb18030 { get; } = GetGb18030();
+
+    /// <summary>Returns the text and the encoding's name; throws <see cref="BadInputException"/> for empty or binary content.</summary>
+    public static (string Text, string Encoding) Decode(ReadOnlySpan<byte> bytes, string displayName)
+    {
+        if (bytes.IsEmpty)
+        {
+            throw new BadInputException($"{displayName}: the file is empty");
+        }
+
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            return (Checked(DecodeStrict(StrictUtf8, bytes[3..], displayName, "UTF-8"), displayName), "UTF-8 (BOM)");
+        }
+
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            var utf16 = bytes[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
+            return (Checked(utf16.GetString(bytes[2..]), displayName), "UTF-16");
+        }
+
+        if (bytes.Contains((byte)0))
+        {
+            throw new BadInputException($"{displayName}: looks like a binary file, not a text, XLSX or CSV plan (it contains NUL bytes)");
+        }
+
+        try
+        {
+            return (Checked(StrictUtf8.GetString(bytes), displayName), "UTF-8");
+        }
+        catch (DecoderFallbackException)
+        {
+            // Not UTF-8: Chinese government documents are otherwise GBK/GB18030 (GB18030 is a superset of GBK).
+        }
+
+        return (Checked(DecodeStrict(GetGb18030Strict(), bytes, displayName, "UTF-8 or GB18030"), displayName), "GB18030");
+    }
+
+    private static string DecodeStrict(Encoding encoding, ReadOnlySpan<byte> bytes, string displayName, string expected)
+    {
+        try
+        {
+            return encoding.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new BadInputException($"{displayName}: is neither text in {expected} nor an XLSX workbook (undecodable bytes)");
+        }
+    }
+
+    /// <summary>Text made of control characters is a binary file that happened to decode.</summary>
+    private static string Checked(string text, string displayName)
+    {
+        var control = 0;
+        foreach (var c in text.AsSpan(0, Math.Min(text.Length, 65536)))
+        {
+            if (char.IsControl(c) && c is not ('\n' or '\r' or '\t' or '\f'))
+            {
+                control++;
+            }
+        }
+
+        if (control > 0 && control * 100 > Math.Min(text.Length, 65536))
+        {
+            throw new BadInputException($"{displayName}: looks like a binary file, not a text, XLSX or CSV plan ({control} control characters)");
+        }
+
+        return text;
+    }
+
+    private static Encoding GetGb18030() => Encoding.GetEncoding("GB18030");
+
+    private static Encoding GetGb18030Strict() =>
+        Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+}

@@ -1,0 +1,227 @@
+using System.CommandLine;
+using System.Globalization;
+using Supervisor.Core;
+using Supervisor.Core.Calendar;
+using Supervisor.Core.Import;
+using Supervisor.Core.Milestones;
+using Supervisor.Core.Units;
+using Supervisor.Infrastructure.Import;
+using Supervisor.Infrastructure.Postgres;
+
+namespace Supervisor.Cli;
+
+/// <summary><c>import</c>, <c>units import</c>, <c>leaders import</c>, <c>calendar show|import</c>.</summary>
+public static class ImportCommands
+{
+    public static Command Import()
+    {
+        var file = new Argument<string>("FILE") { Description = "The plan: text/Markdown (UTF-8 or GB18030), XLSX or CSV" };
+        var year = new Option<int?>("--year") { Description = "Plan year (default: the year the document names)" };
+        var title = new Option<string?>("--title") { Description = "Plan title (default: the document's title line)" };
+        var format = new Option<PlanFileFormat>("--format") { Description = "auto|text|xlsx|csv", DefaultValueFactory = _ => PlanFileFormat.Auto };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Parse and validate; write nothing" };
+        var json = new Option<bool>("--json") { Description = "Print the parse result as one JSON object" };
+        var command = new Command("import", "Import a plan (责任分解方案) into tasks, units, leaders and milestones; re-import updates it.")
+        {
+            file, year, title, format, dryRun, json,
+        };
+        command.SetAction((parse, ct) => CliHost.RunAsync(
+            async (services, token) =>
+            {
+                var quiet = parse.GetValue(json);
+                var path = parse.GetValue(file)!;
+                var large = File.Exists(path) && new FileInfo(path).Length > 256 * 1024;
+                if (large && !quiet)
+                {
+                    Console.Error.WriteLine($"reading {Path.GetFileName(path)} ({new FileInfo(path).Length / 1024} KB)…");
+                }
+
+                var service = services.GetRequiredService<PlanImportService>();
+                var result = await service.ImportAsync(
+                    new PlanImportRequest(path, parse.GetValue(year), parse.GetValue(title), parse.GetValue(format), parse.GetValue(dryRun)), token);
+                if (quiet)
+                {
+                    Json.Print(ImportJson(result));
+                }
+                else
+                {
+                    PrintSummary(result);
+                }
+
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
+    }
+
+    public static object ImportJson(PlanImportResult result) => new
+    {
+        plan = new { title = result.Plan.Title, year = result.Plan.Year },
+        tasks = result.Plan.Tasks.Select(t => new
+        {
+            code = t.Source.Code,
+            title = t.Source.Title,
+            text = t.Source.Text,
+            sectionPath = t.Source.SectionPath,
+            leaders = t.Source.Leaders,
+            leadUnits = t.LeadUnits,
+            coUnits = t.CoUnits,
+            unitGroups = t.Source.UnitGroups,
+            noResponsibleUnit = t.LeadUnits.Count == 0 && t.CoUnits.Count == 0 && t.Source.UnitGroups.Count == 0,
+            deadline = t.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            milestones = t.Milestones.Select(m => new
+            {
+                kind = m.Kind == MilestoneKind.Report ? "report" : "completion",
+                due = m.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                title = m.Title,
+            }),
+            targets = t.Source.Targets,
+        }),
+        units = result.Plan.Units.Select(u => new { name = u.Name, aliases = u.Aliases }),
+        warnings = result.Plan.Warnings.Select(w => new { line = w.Line, message = w.Message }),
+        import = result.Summary,
+    };
+
+    private static void PrintSummary(PlanImportResult result)
+    {
+        var plan = result.Plan;
+        var read = result.File.Encoding is null ? result.File.Format.ToString().ToLowerInvariant() : $"{result.File.Format.ToString().ToLowerInvariant()}, {result.File.Encoding}";
+        Console.WriteLine($"{plan.Title} ({plan.Year}) — read as {read}");
+        Console.WriteLine($"  tasks: {plan.Tasks.Count}, without a responsible unit: {plan.Tasks.Count(t => t.LeadUnits.Count == 0 && t.CoUnits.Count == 0)}");
+        Console.WriteLine($"  units: {plan.Units.Count}, unit groups: {plan.Tasks.SelectMany(t => t.Source.UnitGroups).Distinct().Count()}, leaders: {plan.Tasks.SelectMany(t => t.Source.Leaders).Distinct().Count()}");
+        Console.WriteLine($"  milestones: {plan.Tasks.Sum(t => t.Milestones.Count)} ({plan.Tasks.Sum(t => t.Milestones.Count(m => m.Kind == MilestoneKind.Completion))} completion)");
+        foreach (var warning in plan.Warnings.Take(50))
+        {
+            Console.WriteLine($"  warning: line {warning.Line}: {warning.Message}");
+        }
+
+        if (plan.Warnings.Count > 50)
+        {
+            Console.WriteLine($"  … {plan.Warnings.Count - 50} more warnings (--json lists all)");
+        }
+
+        if (result.Summary is { } s)
+        {
+            Console.WriteLine($"Saved plan #{s.PlanId} ({(s.PlanCreated ? "new" : "updated")}): tasks +{s.TasksCreated} ~{s.TasksUpdated}, milestones +{s.MilestonesCreated} ~{s.MilestonesUpdated} -{s.MilestonesRemoved}, new units {s.UnitsCreated}, new leaders {s.LeadersCreated}.");
+            if (s.TasksNotInFile > 0)
+            {
+                Console.WriteLine($"  {s.TasksNotInFile} task(s) of this plan are not in the file; they were kept.");
+            }
+        }
+        else
+        {
+            Console.WriteLine("Dry run: nothing written.");
+        }
+    }
+
+    public static Command Units()
+    {
+        var units = new Command("units", "The unit directory (单位通讯录).");
+        units.Subcommands.Add(DirectoryImport(
+            "Import units with aliases, kind and contacts (XLSX/CSV; headers 单位名称, 别名, 类型, 联络员, 联络员手机, 联络员邮箱, 负责人, 负责人手机, 负责人邮箱).",
+            UnitDirectoryParser.ParseUnits,
+            (store, entries, now, ct) => store.SaveUnitsAsync(entries, now, ct),
+            "units"));
+        return units;
+    }
+
+    public static Command Leaders()
+    {
+        var leaders = new Command("leaders", "Responsible leaders (责任领导).");
+        leaders.Subcommands.Add(DirectoryImport(
+            "Import leaders with contacts (XLSX/CSV; headers 姓名, 职务, 手机, 邮箱).",
+            UnitDirectoryParser.ParseLeaders,
+            (store, entries, now, ct) => store.SaveLeadersAsync(entries, now, ct),
+            "leaders"));
+        return leaders;
+    }
+
+    private static Command DirectoryImport<T>(
+        string description,
+        Func<IReadOnlyList<IReadOnlyList<string>>, DirectoryParseResult<T>> parse,
+        Func<DirectoryStore, IReadOnlyList<T>, DateTimeOffset, CancellationToken, Task<DirectorySummary>> save,
+        string noun)
+    {
+        var file = new Argument<string>("FILE");
+        var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Keep the valid rows when some are bad (default: write nothing)" };
+        var command = new Command("import", description) { file, skipInvalid };
+        command.SetAction((parseResult, ct) => CliHost.RunAsync(
+            async (services, token) =>
+            {
+                var path = parseResult.GetValue(file)!;
+                var result = parse(PlanFileReader.ReadRows(path));
+                foreach (var error in result.Errors)
+                {
+                    Console.Error.WriteLine($"row {error.Row}: {error.Message}");
+                }
+
+                if (result.Errors.Count > 0 && !parseResult.GetValue(skipInvalid))
+                {
+                    throw new BadInputException($"{Path.GetFileName(path)}: {result.Errors.Count} invalid row(s), nothing written (fix them or pass --skip-invalid)");
+                }
+
+                if (result.Entries.Count == 0)
+                {
+                    throw new BadInputException($"{Path.GetFileName(path)}: no valid row");
+                }
+
+                var summary = await save(services.GetRequiredService<DirectoryStore>(), result.Entries, services.GetRequiredService<TimeProvider>().GetUtcNow(), token);
+                Console.WriteLine($"Imported {result.Entries.Count} {noun}: {summary.UnitsCreated} new, {summary.UnitsUpdated} updated, {summary.ContactsWritten} contacts" +
+                    (result.Errors.Count > 0 ? $"; skipped {result.Errors.Count} invalid row(s)" : "") + ".");
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
+    }
+
+    public static Command Calendar()
+    {
+        var calendar = new Command("calendar", "The working-day calendar (holidays and 调休 make-up days).");
+        var month = new Argument<string>("MONTH") { Description = "yyyy-mm" };
+        var show = new Command("show", "Print a month's working and non-working days.") { month };
+        show.SetAction((parse, ct) => CliHost.RunAsync(
+            async (services, token) =>
+            {
+                var text = parse.GetValue(month)!;
+                if (!DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+                {
+                    throw new BadInputException($"MONTH '{text}' is not yyyy-mm");
+                }
+
+                var cal = await services.GetRequiredService<CalendarStore>().LoadAsync(token);
+                Console.Write(CalendarMonth.Render(cal, first));
+                return ExitCodes.Ok;
+            },
+            ct));
+        var file = new Argument<string>("FILE") { Description = "CSV: date,kind,name (kind = holiday | workday)" };
+        var import = new Command("import", "Load a year's official holiday notice data (same CSV shape as the shipped 2023–2026 data).") { file };
+        import.SetAction((parse, ct) => CliHost.RunAsync(
+            async (services, token) =>
+            {
+                var path = parse.GetValue(file)!;
+                if (!File.Exists(path))
+                {
+                    throw new BadInputException($"{path}: no such file");
+                }
+
+                IReadOnlyList<CalendarDay> days;
+                try
+                {
+                    days = CalendarCsv.Parse(await File.ReadAllTextAsync(path, token));
+                }
+                catch (FormatException ex)
+                {
+                    throw new BadInputException($"{Path.GetFileName(path)}: {ex.Message}", ex);
+                }
+
+                var written = await services.GetRequiredService<CalendarStore>().SaveAsync(days, token);
+                var years = string.Join(", ", days.Select(d => d.Date.Year).Distinct().Order());
+                Console.WriteLine($"Loaded {written} calendar day(s) for {years}.");
+                return ExitCodes.Ok;
+            },
+            ct));
+        calendar.Subcommands.Add(show);
+        calendar.Subcommands.Add(import);
+        return calendar;
+    }
+}
