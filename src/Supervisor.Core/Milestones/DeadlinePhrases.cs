@@ -21,9 +21,10 @@ public static partial class DeadlinePhrases
     private const string Day = "(?<day>[12][0-9]|3[01]|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]";
 
     // What may follow a bare month (8月实现开园), a day (6月15日前) or a bare year (2024年完成) for it to be a
-    // deadline rather than a date in passing (2023年全县经济…, 1月9日，县委召开…).
+    // deadline rather than a date in passing (2023年全县经济…, 1月9日，县委召开…). "2024年前" is left out: it may
+    // mean before 2024 as well as by the end of it.
     private const string MonthActions = "前|之前|以前|完成|实现|建成|开工|动工|启动|投产|竣工|完工|开园|开业|运营|通车|交付|投用|投入使用|出台|制定|印发|召开|举办|上线|验收|落地|挂牌|到位|全面|基本|力争|确保|达到";
-    private const string YearActions = "前|之前|以前|完成|实现|建成|开工|动工|投产|竣工|完工|开园|开业|运营|通车|交付|投用|投入使用|验收|落地|到位|全面完成|基本完成|全面建成|基本建成|力争|确保|达到";
+    private const string YearActions = "完成|实现|建成|开工|动工|投产|竣工|完工|开园|开业|运营|通车|交付|投用|投入使用|验收|落地|到位|全面完成|基本完成|全面建成|基本建成|力争|确保|达到";
 
     private const string MonthPhrase =
         $"{Month}(?:{Day}(?=(?:{MonthActions}))|(?<xun>上旬|中旬|下旬)|(?<monthEnd>底|末|份)|(?=(?:{MonthActions})))";

@@ -43,6 +43,7 @@ public sealed class DeadlinePhrasesTests
     [InlineData("１２月底前完成", "2023-12-31", "１２月底前")]
     [InlineData("２０２４年３月底前完成", "2024-03-31", "２０２４年３月底前")]
     [InlineData("今年底前完成", "2023-12-31", "今年底前")]
+    [InlineData("3月底至6月底开展专项行动", "2023-06-30", "6月底")] // a span ends on its deadline
     public void Scan_RecognisesThePhrase(string text, string expected, string phrase)
     {
         var scan = DeadlinePhrases.Scan(text, 2023);
@@ -63,6 +64,7 @@ public sealed class DeadlinePhrasesTests
     [InlineData("自6月以来持续走高")]
     [InlineData("3个月内完成")]
     [InlineData("6月份以来")]
+    [InlineData("3月起实施")]
     [InlineData("1月9日，县委经济工作会议召开")]
     public void Scan_FindsNoDeadline_InDatesThatAreNotDeadlines(string text)
     {

@@ -93,6 +93,16 @@ public sealed class MilestonePlannerTests
     }
 
     [Fact]
+    public void Plan_HasNoFinalDeadline_WhenTheColumnSaysOngoing_ButKeepsTheTextSteps()
+    {
+        var plan = Plan("6月底前完成方案制定，此后持续推进", "长期坚持");
+
+        Assert.Null(plan.Deadline);
+        Assert.True(plan.Ongoing);
+        Assert.Equal([("completion-1", "完成方案制定")], plan.Milestones.Select(m => (m.Key, m.Title)));
+    }
+
+    [Fact]
     public void Plan_UsesTheExplicitDate_WhenOngoingWorkAlsoNamesOne()
     {
         var plan = Plan("持续推进扩区强园，6月底前完成扩区报批");
