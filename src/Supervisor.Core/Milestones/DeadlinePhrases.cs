@@ -41,7 +41,7 @@ public static partial class DeadlinePhrases
             $"(?:{MonthPhrase}|{Quarter}|{Half}|(?<yearEnd>年底|年末|年内|全年|年度内)|(?<years>10|[1-9]|十|[一二两三四五六七八九])年内)" +
         ")" +
         "(?:之前|以前|前)?" +
-        // 6月以来, 3月起, 3月底至6月底: a start or a span, not a deadline.
+        // 6月以来, 3月起, the 3月底 of 3月底至6月底: where something starts, not its deadline.
         "(?!以来|以后|开始|起|至|到(?!位)|[-－—–~～])";
 
     [GeneratedRegex(Pattern)]
