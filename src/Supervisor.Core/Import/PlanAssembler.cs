@@ -50,7 +50,7 @@ public static class PlanAssembler
             // A unit named both lead and co (after normalisation) is accountable: lead wins.
             var co = task.CoUnits.Select(Canonical).Distinct(StringComparer.Ordinal).Where(u => !lead.Contains(u, StringComparer.Ordinal)).ToList();
             var plan = MilestonePlanner.Plan(task.Text, task.DeadlineText, year, calendar, options);
-            if (plan.Deadline is null && !plan.Milestones.Any(m => m.Kind == MilestoneKind.Completion))
+            if (plan.Deadline is null && !plan.Ongoing && !plan.Milestones.Any(m => m.Kind == MilestoneKind.Completion))
             {
                 warnings.Add(new ParseWarning(task.Line, $"第{task.Code}项未写明完成时限，只生成进展报送节点"));
             }
