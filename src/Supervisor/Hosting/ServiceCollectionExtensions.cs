@@ -30,6 +30,7 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton(sp => TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<IOptions<SupervisorOptions>>().Value.TimeZone));
         services.AddSingleton<PlanStore>();
+        services.AddSingleton<PlanExportStore>();
         services.AddSingleton<DirectoryStore>();
         services.AddSingleton<CalendarStore>();
         services.AddSingleton<Supervisor.Infrastructure.Import.PlanImportService>();
