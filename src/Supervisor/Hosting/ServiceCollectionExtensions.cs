@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Supervisor.Core.Engine;
 using Supervisor.Core.Milestones;
 using Supervisor.Infrastructure.Postgres;
 
@@ -29,6 +30,12 @@ public static class ServiceCollectionExtensions
             return builder.Build();
         });
         services.AddSingleton(sp => TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<IOptions<SupervisorOptions>>().Value.TimeZone));
+        services.AddOptions<SupervisionOptions>().Bind(configuration.GetSection(SupervisionOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SupervisionOptions>, SupervisionOptionsValidator>();
+        services.AddSingleton<MilestoneScanStore>();
+        services.AddSingleton<RatesStore>();
+        services.AddSingleton<ProgressStore>();
+        services.AddSingleton<SupervisionEngine>();
         services.AddSingleton<PlanStore>();
         services.AddSingleton<PlanExportStore>();
         services.AddSingleton<DirectoryStore>();
@@ -46,6 +53,7 @@ public static class ServiceCollectionExtensions
         _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
         _ = services.GetRequiredService<IOptions<MilestoneOptions>>().Value;
         _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SupervisionOptions>>().Value;
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

@@ -55,3 +55,13 @@ public sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         return options.Urls.Length == 0 ? ValidateOptionsResult.Fail("Console:Urls must not be empty") : ValidateOptionsResult.Success;
     }
 }
+
+/// <summary>Names every bad Supervision setting at once.</summary>
+public sealed class SupervisionOptionsValidator : IValidateOptions<Supervisor.Core.Engine.SupervisionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, Supervisor.Core.Engine.SupervisionOptions options)
+    {
+        var failures = options.Validate().ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,105 @@
+using Dapper;
+using Npgsql;
+using Supervisor.Core.Calendar;
+using Supervisor.Core.Engine;
+
+namespace Supervisor.Infrastructure.Postgres;
+
+public sealed record ScanCounts(int Upcoming, int DueSoon, int DueToday, int Overdue, int Done);
+
+public sealed record ScanResult(DateTimeOffset AsOf, DateOnly LocalDate, bool WorkingDay, ScanCounts Counts, int RemindersOwed, IReadOnlyDictionary<int, int> OwedByLevel);
+
+/// <summary>
+/// The milestone scan: classifies every milestone as of an instant and records the reminders owed, in two set-based
+/// statements. Idempotent: reminders has a unique key (milestone, level, local date), so running twice, or on two
+/// nodes at once, adds nothing the second time. Repeats are measured from the reminders already recorded.
+/// </summary>
+public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
+{
+    public async Task<ScanResult> ScanAsync(DateTimeOffset asOf, TimeZoneInfo zone, WorkingCalendar calendar, SupervisionOptions options, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(asOf, zone).DateTime);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var bounds = await connection.QuerySingleAsync<(DateTime? Min, DateTime? Max)>(
+            new CommandDefinition("select min(due_date)::timestamp, max(due_date)::timestamp from milestones", cancellationToken: ct));
+        var horizon = calendar.AddWorkingDays(today, Math.Max(options.DueSoonWorkingDays, 1));
+        var from = bounds.Min is { } min ? DateOnly.FromDateTime(min) : today;
+        var index = WorkingDayIndex.Build(calendar, from < today ? from.AddDays(-1) : today.AddDays(-1), horizon);
+
+        // Done means done by the as-of instant, so a scan "as of" a past instant sees what was open then.
+        const string classify = """
+            with idx as (select * from unnest(@days, @workIdx) as t(day, n))
+            select
+                count(*) filter (where not done and m.due_date > @today and coalesce(i.n, 2147483647) - @todayIdx > @dueSoon)::int as upcoming,
+                count(*) filter (where not done and m.due_date > @today and coalesce(i.n, 2147483647) - @todayIdx <= @dueSoon)::int as duesoon,
+                count(*) filter (where not done and m.due_date = @today)::int as duetoday,
+                count(*) filter (where not done and m.due_date < @today)::int as overdue,
+                count(*) filter (where done)::int as done
+            from (select due_date, (status = 'done' and completed_at <= @asOf) as done from milestones) m
+            left join idx i on i.day = m.due_date
+            """;
+        var parameters = new
+        {
+            days = index.Days,
+            workIdx = index.Index,
+            today,
+            todayIdx = index[today],
+            dueSoon = options.DueSoonWorkingDays,
+            asOf,
+            horizon,
+            level2Since = calendar.AddWorkingDays(today, -options.OverdueRepeatWorkingDays),
+            level3Since = calendar.AddWorkingDays(today, -Math.Max(options.EscalationRepeatWorkingDays, 1)),
+            escalationRepeats = options.EscalationRepeatWorkingDays > 0,
+            escalateAfter = options.EscalateAfterWorkingDays,
+        };
+        var counts = await connection.QuerySingleAsync<ScanCounts>(new CommandDefinition(classify, parameters, cancellationToken: ct));
+
+        var owed = new Dictionary<int, int> { [1] = 0, [2] = 0, [3] = 0 };
+        var workingDay = calendar.IsWorkingDay(today);
+        if (workingDay)
+        {
+            // Reminders are owed on working days only (nobody is chased on a holiday). Paused tasks, and tasks whose
+            // lead units are all paused, owe nothing. The rules mirror Core's ReminderPolicy.
+            const string owe = """
+                with idx as (select * from unnest(@days, @workIdx) as t(day, n)),
+                candidates as (
+                    select m.id, m.due_date, @todayIdx - i.n as wd_overdue, @today - m.due_date as cd_overdue, i.n - @todayIdx as wd_left
+                    from milestones m
+                    join tasks t on t.id = m.task_id
+                    join idx i on i.day = m.due_date
+                    where (m.status = 'open' or m.completed_at > @asOf)
+                      and m.due_date <= @horizon
+                      and t.paused_at is null
+                      and (not exists (select 1 from task_units tu where tu.task_id = t.id and tu.role = 'lead')
+                           or exists (select 1 from task_units tu join units u on u.id = tu.unit_id
+                                      where tu.task_id = t.id and tu.role = 'lead' and u.paused_at is null))
+                ),
+                owed as (
+                    select c.id, 1 as level, c.wd_overdue, c.cd_overdue from candidates c
+                    where c.due_date >= @today and c.wd_left <= @dueSoon
+                      and not exists (select 1 from acknowledgements a where a.milestone_id = c.id)
+                    union all
+                    select c.id, 2, c.wd_overdue, c.cd_overdue from candidates c
+                    where c.due_date < @today and c.wd_overdue >= 1
+                      and not exists (select 1 from reminders r where r.milestone_id = c.id and r.level = 2
+                                      and r.local_date > @level2Since and r.local_date <= @today)
+                    union all
+                    select c.id, 3, c.wd_overdue, c.cd_overdue from candidates c
+                    where c.due_date < @today and c.wd_overdue >= @escalateAfter
+                      and not exists (select 1 from reminders r where r.milestone_id = c.id and r.level = 3 and r.local_date <= @today
+                                      and (not @escalationRepeats or r.local_date > @level3Since))
+                )
+                insert into reminders (milestone_id, level, local_date, working_days_overdue, calendar_days_overdue, created_at)
+                select o.id, o.level, @today, greatest(o.wd_overdue, 0), greatest(o.cd_overdue, 0), @asOf from owed o
+                on conflict (milestone_id, level, local_date) do nothing
+                returning level
+                """;
+            foreach (var level in await connection.QueryAsync<int>(new CommandDefinition(owe, parameters, commandTimeout: 300, cancellationToken: ct)))
+            {
+                owed[level]++;
+            }
+        }
+
+        return new ScanResult(asOf, today, workingDay, counts, owed.Values.Sum(), owed);
+    }
+}

@@ -1,0 +1,179 @@
+using Dapper;
+using Npgsql;
+using Supervisor.Core.Calendar;
+using Supervisor.Core.Engine;
+
+namespace Supervisor.Infrastructure.Postgres;
+
+public sealed record TaskLight(long TaskId, string Code, Light Light, bool Overdue, bool DueSoon, bool BehindSchedule);
+
+/// <summary>
+/// Unit rates as of the end of a local date D, over milestones due on or before D: one set-based query for every unit,
+/// lead and co counts side by side. A milestone done after D counts as open as of D, so past dates replay truthfully.
+/// </summary>
+public sealed class RatesStore(NpgsqlDataSource dataSource)
+{
+    public async Task<IReadOnlyList<UnitRate>> ComputeAsync(DateOnly asOf, TimeZoneInfo zone, WorkingCalendar calendar, SupervisionOptions options, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var index = await IndexAsync(connection, asOf, calendar, options, ct);
+
+        const string sql = """
+            with idx as (select * from unnest(@days, @workIdx) as t(day, n)),
+            roles as (
+                select tu.unit_id, tu.role, m.due_date,
+                       m.status = 'done' and m.completed_at < @endOfDay as done,
+                       (m.completed_at at time zone @zone)::date as done_date
+                from task_units tu
+                join milestones m on m.task_id = tu.task_id
+                where m.due_date <= @horizon
+            )
+            select u.id as unitid, u.name as unit,
+                count(*) filter (where r.role = 'lead' and r.due_date <= @asOf)::int as due,
+                count(*) filter (where r.role = 'lead' and r.due_date <= @asOf and r.done and r.done_date <= r.due_date)::int as ontime,
+                count(*) filter (where r.role = 'lead' and r.due_date <= @asOf and r.done and r.done_date > r.due_date)::int as late,
+                count(*) filter (where r.role = 'lead' and r.due_date <= @asOf and not r.done)::int as overdueopen,
+                coalesce(max(@asOfIdx - i.n) filter (where r.role = 'lead' and r.due_date < @asOf and not r.done), 0)::int as worstoverdue,
+                coalesce(bool_or(r.role = 'lead' and r.due_date > @asOf and not r.done and i.n - @asOfIdx <= @dueSoon), false) as hasduesoon,
+                count(*) filter (where r.role = 'co' and r.due_date <= @asOf)::int as codue,
+                count(*) filter (where r.role = 'co' and r.due_date <= @asOf and r.done and r.done_date <= r.due_date)::int as coontime,
+                count(*) filter (where r.role = 'co' and r.due_date <= @asOf and r.done and r.done_date > r.due_date)::int as colate,
+                count(*) filter (where r.role = 'co' and r.due_date <= @asOf and not r.done)::int as cooverdueopen
+            from units u
+            left join roles r on r.unit_id = u.id
+            left join idx i on i.day = r.due_date
+            group by u.id, u.name
+            """;
+        var rows = await connection.QueryAsync<RateRow>(new CommandDefinition(
+            sql,
+            new
+            {
+                days = index.Days,
+                workIdx = index.Index,
+                asOf,
+                asOfIdx = index[asOf],
+                dueSoon = options.DueSoonWorkingDays,
+                horizon = calendar.AddWorkingDays(asOf, Math.Max(options.DueSoonWorkingDays, 1)),
+                endOfDay = EndOfDay(asOf, zone),
+                zone = zone.Id,
+            },
+            commandTimeout: 300,
+            cancellationToken: ct));
+        return UnitRanking.Rank(rows.Select(r =>
+        {
+            var lead = new RoleCounts(r.Due, r.OnTime, r.Late, r.OverdueOpen);
+            return new UnitRate(r.UnitId, r.Unit, lead, new RoleCounts(r.CoDue, r.CoOnTime, r.CoLate, r.CoOverdueOpen), r.WorstOverdue, r.HasDueSoon,
+                UnitRanking.LightOf(lead, r.WorstOverdue, r.HasDueSoon, options), 0);
+        }));
+    }
+
+    /// <summary>Writes the day's rates; running again the same day replaces that day's rows (idempotent per day).</summary>
+    public async Task<int> SnapshotAsync(DateOnly date, IReadOnlyList<UnitRate> rates, CancellationToken ct)
+    {
+        const string sql = """
+            insert into unit_rate_snapshots (snapshot_date, unit_id, due, done_on_time, done_late, overdue_open, completion_rate, on_time_rate,
+                                             worst_overdue_working_days, co_due, co_done_on_time, co_done_late, co_overdue_open, light, rank)
+            select @date, * from unnest(@unitIds, @due, @onTime, @late, @overdue, @completion, @onTimeRate, @worst, @coDue, @coOnTime, @coLate, @coOverdue, @lights, @ranks)
+            on conflict (snapshot_date, unit_id) do update set
+                due = excluded.due, done_on_time = excluded.done_on_time, done_late = excluded.done_late, overdue_open = excluded.overdue_open,
+                completion_rate = excluded.completion_rate, on_time_rate = excluded.on_time_rate,
+                worst_overdue_working_days = excluded.worst_overdue_working_days, co_due = excluded.co_due,
+                co_done_on_time = excluded.co_done_on_time, co_done_late = excluded.co_done_late, co_overdue_open = excluded.co_overdue_open,
+                light = excluded.light, rank = excluded.rank
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new
+            {
+                date,
+                unitIds = rates.Select(r => r.UnitId).ToArray(),
+                due = rates.Select(r => r.Lead.Due).ToArray(),
+                onTime = rates.Select(r => r.Lead.OnTime).ToArray(),
+                late = rates.Select(r => r.Lead.Late).ToArray(),
+                overdue = rates.Select(r => r.Lead.OverdueOpen).ToArray(),
+                completion = rates.Select(r => r.Lead.CompletionRate is { } v ? (decimal?)Math.Round((decimal)v, 4) : null).ToArray(),
+                onTimeRate = rates.Select(r => r.Lead.OnTimeRate is { } v ? (decimal?)Math.Round((decimal)v, 4) : null).ToArray(),
+                worst = rates.Select(r => r.WorstOverdueWorkingDays).ToArray(),
+                coDue = rates.Select(r => r.Co.Due).ToArray(),
+                coOnTime = rates.Select(r => r.Co.OnTime).ToArray(),
+                coLate = rates.Select(r => r.Co.Late).ToArray(),
+                coOverdue = rates.Select(r => r.Co.OverdueOpen).ToArray(),
+                lights = rates.Select(r => r.Light.ToString().ToLowerInvariant()).ToArray(),
+                ranks = rates.Select(r => r.Rank).ToArray(),
+            },
+            cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Task lights during local date D: red when a milestone is overdue (due before D); yellow when one is due today or soon or the latest reported
+    /// progress trails 序时进度 (the elapsed share of the window from the plan's 1 January to the completion due date)
+    /// by more than <c>BehindSchedulePercent</c> points; green otherwise. Tasks without a progress report are not judged behind.
+    /// </summary>
+    public async Task<IReadOnlyList<TaskLight>> TaskLightsAsync(DateOnly asOf, TimeZoneInfo zone, WorkingCalendar calendar, SupervisionOptions options, long? planId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var index = await IndexAsync(connection, asOf, calendar, options, ct);
+        const string sql = """
+            with idx as (select * from unnest(@days, @workIdx) as t(day, n)),
+            open_ms as (
+                select m.task_id, m.due_date, m.kind, i.n
+                from milestones m left join idx i on i.day = m.due_date
+                where not (m.status = 'done' and m.completed_at < @endOfDay)
+            ),
+            latest as (
+                select distinct on (m.task_id) m.task_id, p.percent
+                from progress_reports p join milestones m on m.id = p.milestone_id
+                where p.reported_at < @endOfDay and p.percent is not null
+                order by m.task_id, p.reported_at desc
+            )
+            select t.id as taskid, t.code,
+                   coalesce(bool_or(o.due_date < @asOf), false) as overdue,
+                   coalesce(bool_or(o.due_date >= @asOf and o.n - @asOfIdx <= @dueSoon), false) as duesoon,
+                   coalesce(
+                       l.percent is not null and t.deadline is not null and t.deadline > make_date(p.year, 1, 1)
+                       and (100.0 * least(greatest(@asOf - make_date(p.year, 1, 1), 0), t.deadline - make_date(p.year, 1, 1))
+                            / (t.deadline - make_date(p.year, 1, 1))) - l.percent > @behind,
+                       false) as behind
+            from tasks t
+            join plans p on p.id = t.plan_id
+            left join open_ms o on o.task_id = t.id
+            left join latest l on l.task_id = t.id
+            where @planId::bigint is null or t.plan_id = @planId
+            group by t.id, t.code, t.deadline, p.year, l.percent
+            order by t.position
+            """;
+        var rows = await connection.QueryAsync<(long TaskId, string Code, bool Overdue, bool DueSoon, bool Behind)>(new CommandDefinition(
+            sql,
+            new
+            {
+                days = index.Days,
+                workIdx = index.Index,
+                asOf,
+                asOfIdx = index[asOf],
+                dueSoon = options.DueSoonWorkingDays,
+                endOfDay = EndOfDay(asOf, zone),
+                behind = options.BehindSchedulePercent,
+                planId,
+            },
+            cancellationToken: ct));
+        return rows.Select(r => new TaskLight(r.TaskId, r.Code, r.Overdue ? Light.Red : r.DueSoon || r.Behind ? Light.Yellow : Light.Green, r.Overdue, r.DueSoon, r.Behind)).ToList();
+    }
+
+    public static DateTimeOffset EndOfDay(DateOnly date, TimeZoneInfo zone)
+    {
+        var local = date.AddDays(1).ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+
+    private static async Task<WorkingDayIndex> IndexAsync(NpgsqlConnection connection, DateOnly asOf, WorkingCalendar calendar, SupervisionOptions options, CancellationToken ct)
+    {
+        var min = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition("select min(due_date)::timestamp from milestones", cancellationToken: ct));
+        var from = min is { } m && DateOnly.FromDateTime(m) < asOf ? DateOnly.FromDateTime(m).AddDays(-1) : asOf.AddDays(-1);
+        return WorkingDayIndex.Build(calendar, from, calendar.AddWorkingDays(asOf, Math.Max(options.DueSoonWorkingDays, 1) + 1));
+    }
+
+    private sealed record RateRow(
+        long UnitId, string Unit, int Due, int OnTime, int Late, int OverdueOpen, int WorstOverdue, bool HasDueSoon,
+        int CoDue, int CoOnTime, int CoLate, int CoOverdueOpen);
+}
