@@ -17,6 +17,10 @@ public static class SupervisorCli
         root.Subcommands.Add(ImportCommands.Leaders());
         root.Subcommands.Add(ImportCommands.Calendar());
         root.Subcommands.Add(ExportCommands.Export());
+        root.Subcommands.Add(EngineCommands.Scan());
+        root.Subcommands.Add(EngineCommands.Rates());
+        root.Subcommands.Add(EngineCommands.Progress());
+        root.Subcommands.Add(EngineCommands.Complete());
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
