@@ -25,6 +25,7 @@ public sealed class DirectoryStore(NpgsqlDataSource dataSource)
     /// <summary>Upserts units, their aliases and contacts in one transaction; a unit's liaison/head row is replaced.</summary>
     public async Task<DirectorySummary> SaveUnitsAsync(IReadOnlyList<UnitDirectoryEntry> entries, DateTimeOffset now, CancellationToken ct)
     {
+        now = now.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         const string upsertUnits = """
@@ -84,6 +85,7 @@ public sealed class DirectoryStore(NpgsqlDataSource dataSource)
 
     public async Task<DirectorySummary> SaveLeadersAsync(IReadOnlyList<LeaderDirectoryEntry> entries, DateTimeOffset now, CancellationToken ct)
     {
+        now = now.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         const string upsertLeaders = """

@@ -16,13 +16,20 @@ public sealed record ScanResult(DateTimeOffset AsOf, DateOnly LocalDate, bool Wo
 /// </summary>
 public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>
+    /// The last date still "due soon" from <paramref name="today"/>: the day before the (n+1)th working day, so a due
+    /// date on the weekend after the nth working day counts too (it has only n working days left).
+    /// </summary>
+    public static DateOnly DueSoonHorizon(DateOnly today, WorkingCalendar calendar, SupervisionOptions options) =>
+        calendar.AddWorkingDays(today, options.DueSoonWorkingDays + 1).AddDays(-1);
+
     public async Task<ScanResult> ScanAsync(DateTimeOffset asOf, TimeZoneInfo zone, WorkingCalendar calendar, SupervisionOptions options, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(asOf, zone).DateTime);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var bounds = await connection.QuerySingleAsync<(DateTime? Min, DateTime? Max)>(
             new CommandDefinition("select min(due_date)::timestamp, max(due_date)::timestamp from milestones", cancellationToken: ct));
-        var horizon = calendar.AddWorkingDays(today, Math.Max(options.DueSoonWorkingDays, 1));
+        var horizon = DueSoonHorizon(today, calendar, options);
         var from = bounds.Min is { } min ? DateOnly.FromDateTime(min) : today;
         var index = WorkingDayIndex.Build(calendar, from < today ? from.AddDays(-1) : today.AddDays(-1), horizon);
 
@@ -45,7 +52,7 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
             today,
             todayIdx = index[today],
             dueSoon = options.DueSoonWorkingDays,
-            asOf,
+            asOf = asOf.ToUniversalTime(),
             horizon,
             level2Since = calendar.AddWorkingDays(today, -options.OverdueRepeatWorkingDays),
             level3Since = calendar.AddWorkingDays(today, -Math.Max(options.EscalationRepeatWorkingDays, 1)),

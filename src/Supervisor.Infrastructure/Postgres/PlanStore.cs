@@ -32,6 +32,7 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
 
     public async Task<ImportSummary> SaveAsync(AssembledPlan plan, string? source, DateTimeOffset now, CancellationToken ct)
     {
+        now = now.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(@key)", new { key = ImportLockKey }, tx, cancellationToken: ct));

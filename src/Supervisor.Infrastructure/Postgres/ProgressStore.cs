@@ -21,6 +21,7 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource)
             throw new BadInputException("a progress report needs a percent or a note");
         }
 
+        at = at.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await EnsureExistsAsync(connection, milestoneId, ct);
         const string sql = """
@@ -35,6 +36,7 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource)
     /// <summary>Marks a milestone done at <paramref name="at"/>; a milestone already done keeps its first completion.</summary>
     public async Task<CompletionResult> CompleteAsync(long milestoneId, DateTimeOffset at, TimeZoneInfo zone, string source, string? by, CancellationToken ct)
     {
+        at = at.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         const string sql = """

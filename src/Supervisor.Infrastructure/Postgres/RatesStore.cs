@@ -53,7 +53,7 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
                 asOf,
                 asOfIdx = index[asOf],
                 dueSoon = options.DueSoonWorkingDays,
-                horizon = calendar.AddWorkingDays(asOf, Math.Max(options.DueSoonWorkingDays, 1)),
+                horizon = MilestoneScanStore.DueSoonHorizon(asOf, calendar, options),
                 endOfDay = EndOfDay(asOf, zone),
                 zone = zone.Id,
             },
@@ -163,14 +163,14 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
     public static DateTimeOffset EndOfDay(DateOnly date, TimeZoneInfo zone)
     {
         var local = date.AddDays(1).ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
     private static async Task<WorkingDayIndex> IndexAsync(NpgsqlConnection connection, DateOnly asOf, WorkingCalendar calendar, SupervisionOptions options, CancellationToken ct)
     {
         var min = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition("select min(due_date)::timestamp from milestones", cancellationToken: ct));
         var from = min is { } m && DateOnly.FromDateTime(m) < asOf ? DateOnly.FromDateTime(m).AddDays(-1) : asOf.AddDays(-1);
-        return WorkingDayIndex.Build(calendar, from, calendar.AddWorkingDays(asOf, Math.Max(options.DueSoonWorkingDays, 1) + 1));
+        return WorkingDayIndex.Build(calendar, from, MilestoneScanStore.DueSoonHorizon(asOf, calendar, options));
     }
 
     private sealed record RateRow(

@@ -74,7 +74,7 @@ public sealed class PlanImportTests : IAsyncLifetime
         await using var connection = await _db.DataSource.OpenConnectionAsync();
         var completedAt = new DateTimeOffset(2023, 3, 20, 10, 0, 0, TimeSpan.FromHours(8));
         var id = await connection.QuerySingleAsync<long>("select id from milestones order by due_date, id limit 1");
-        await connection.ExecuteAsync("update milestones set status = 'done', completed_at = @completedAt where id = @id", new { id, completedAt });
+        await connection.ExecuteAsync("update milestones set status = 'done', completed_at = @completedAt where id = @id", new { id, completedAt = completedAt.ToUniversalTime() });
 
         await ImportAsync(SharedFiles.Seed("003"));
 

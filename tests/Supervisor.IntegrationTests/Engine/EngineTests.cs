@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Supervisor.Core.Calendar;
+using Supervisor.Core.Engine;
+using Supervisor.Infrastructure.Postgres;
+using Supervisor.IntegrationTests.Infrastructure;
+
+namespace Supervisor.IntegrationTests.Engine;
+
+public sealed class EngineTests : IAsyncLifetime
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    private readonly TestDatabase _db = new();
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _db.InitializeAsync();
+        await _db.MigrateAsync();
+        _services = TestServices.Create(_db);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    private static DateTimeOffset At(string local) => DateTimeOffset.Parse(local + "+08:00", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task ScanTwiceInARow_SecondAddsNoReminders()
+    {
+        await RandomPlan.WriteAsync(_db.DataSource, seed: 7, tasks: 60, new DateOnly(2023, 5, 1), new DateOnly(2023, 8, 31), At("2023-06-26T09:00:00"));
+        var env = SupervisorProcess.Env(_db);
+
+        var first = await SupervisorProcess.RunAsync(["scan", "--as-of", "2023-06-26T09:00+08:00", "--json"], env);
+        var second = await SupervisorProcess.RunAsync(["scan", "--as-of", "2023-06-26T09:00+08:00", "--json"], env);
+
+        Assert.Equal(0, first.ExitCode);
+        using var a = JsonDocument.Parse(first.StdOut);
+        using var b = JsonDocument.Parse(second.StdOut);
+        Assert.True(a.RootElement.GetProperty("remindersOwed").GetInt32() > 0);
+        Assert.Equal(0, b.RootElement.GetProperty("remindersOwed").GetInt32());
+        Assert.Equal(a.RootElement.GetProperty("counts").ToString(), b.RootElement.GetProperty("counts").ToString());
+    }
+
+    [Fact]
+    public async Task ScanEveryDayForTwoMonths_RecordsExactlyWhatTheReminderPolicySays()
+    {
+        var (milestones, _, _) = await RandomPlan.WriteAsync(_db.DataSource, seed: 11, tasks: 80, new DateOnly(2023, 9, 1), new DateOnly(2023, 11, 15), At("2099-01-01T00:00:00"));
+        var engine = _services.GetRequiredService<SupervisionEngine>();
+        var calendar = await _services.GetRequiredService<CalendarStore>().LoadAsync(CancellationToken.None);
+        var options = new SupervisionOptions();
+        var expected = new HashSet<(long, int, DateOnly)>();
+        var history = milestones.ToDictionary(m => m.Id, _ => new ReminderHistory(null, null));
+
+        // The walk crosses the National Day week (2023-09-29..10-06) and its make-up Saturday 2023-10-07.
+        for (var day = new DateOnly(2023, 9, 1); day <= new DateOnly(2023, 11, 30); day = day.AddDays(1))
+        {
+            await engine.ScanAsync(new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8)), CancellationToken.None);
+            foreach (var m in milestones)
+            {
+                var done = m.CompletedAt is { } c && c <= new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8));
+                var standing = MilestoneClassifier.Classify(m.Due, done, day, calendar, options.DueSoonWorkingDays);
+                foreach (var level in ReminderPolicy.Owed(standing, acknowledged: false, history[m.Id], day, calendar, options))
+                {
+                    expected.Add((m.Id, level, day));
+                    history[m.Id] = level switch
+                    {
+                        2 => history[m.Id] with { LastLevel2 = day },
+                        3 => history[m.Id] with { LastLevel3 = day },
+                        _ => history[m.Id],
+                    };
+                }
+            }
+        }
+
+        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        var actual = (await connection.QueryAsync<(long Id, short Level, DateTime Day)>("select milestone_id, level, local_date from reminders"))
+            .Select(r => (r.Id, (int)r.Level, DateOnly.FromDateTime(r.Day))).ToHashSet();
+        Assert.NotEmpty(expected);
+        var missing = expected.Except(actual).OrderBy(r => r.Item3).FirstOrDefault();
+        if (missing != default)
+        {
+            var m = milestones.Single(x => x.Id == missing.Item1);
+            Assert.Fail($"missing {missing}: due {m.Due} completed {m.CompletedAt}; actual for it: {string.Join(", ", actual.Where(a => a.Item1 == m.Id).OrderBy(a => a.Item3))}");
+        }
+
+        Assert.Empty(actual.Except(expected));
+        Assert.DoesNotContain(actual, r => !calendar.IsWorkingDay(r.Item3));
+        Assert.Contains(actual, r => r.Item3 == new DateOnly(2023, 10, 7));
+    }
+
+    [Fact]
+    public async Task RatesJson_EqualsANaivePerUnitLoopOverTheSameRows()
+    {
+        var asOf = new DateOnly(2023, 7, 14);
+        var (milestones, roles, units) = await RandomPlan.WriteAsync(_db.DataSource, seed: 3, tasks: 150, new DateOnly(2023, 3, 1), new DateOnly(2023, 9, 30), At("2023-08-31T00:00:00"));
+        var calendar = await _services.GetRequiredService<CalendarStore>().LoadAsync(CancellationToken.None);
+        var options = new SupervisionOptions();
+
+        var result = await SupervisorProcess.RunAsync(["rates", "--as-of", "2023-07-14", "--json"], SupervisorProcess.Env(_db));
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.StdOut);
+        var actual = json.RootElement.GetProperty("units").EnumerateArray().ToDictionary(u => u.GetProperty("unit").GetString()!);
+        Assert.Equal(units.Count, actual.Count);
+        var endOfDay = new DateTimeOffset(asOf.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
+        foreach (var (unitId, name) in units)
+        {
+            (int Due, int OnTime, int Late, int Open, int Worst) Count(string role)
+            {
+                int due = 0, onTime = 0, late = 0, open = 0, worst = 0;
+                foreach (var m in milestones.Where(m => roles.Any(r => r.TaskId == m.TaskId && r.UnitId == unitId && r.Role == role)))
+                {
+                    if (m.Due > asOf)
+                    {
+                        continue;
+                    }
+
+                    due++;
+                    if (m.CompletedAt is { } c && c < endOfDay)
+                    {
+                        if (DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(c, Shanghai).DateTime) <= m.Due)
+                        {
+                            onTime++;
+                        }
+                        else
+                        {
+                            late++;
+                        }
+                    }
+                    else
+                    {
+                        open++;
+                        if (m.Due < asOf)
+                        {
+                            worst = Math.Max(worst, calendar.WorkingDaysBetween(m.Due, asOf));
+                        }
+                    }
+                }
+
+                return (due, onTime, late, open, worst);
+            }
+
+            var lead = Count("lead");
+            var co = Count("co");
+            var unit = actual[name];
+            Assert.Equal(lead.Due, unit.GetProperty("due").GetInt32());
+            Assert.Equal(lead.OnTime, unit.GetProperty("onTime").GetInt32());
+            Assert.Equal(lead.Late, unit.GetProperty("late").GetInt32());
+            Assert.Equal(lead.Open, unit.GetProperty("overdueOpen").GetInt32());
+            Assert.Equal(lead.Worst, unit.GetProperty("worstOverdueWorkingDays").GetInt32());
+            if (lead.Due == 0)
+            {
+                Assert.Equal(JsonValueKind.Null, unit.GetProperty("onTimeRate").ValueKind);
+                Assert.Equal(JsonValueKind.Null, unit.GetProperty("completionRate").ValueKind);
+            }
+            else
+            {
+                Assert.Equal(Math.Round((double)lead.OnTime / lead.Due, 4), unit.GetProperty("onTimeRate").GetDouble(), 4);
+                Assert.Equal(Math.Round((double)(lead.OnTime + lead.Late) / lead.Due, 4), unit.GetProperty("completionRate").GetDouble(), 4);
+            }
+
+            Assert.Equal(co.Due, unit.GetProperty("co").GetProperty("due").GetInt32());
+            Assert.Equal(co.OnTime, unit.GetProperty("co").GetProperty("onTime").GetInt32());
+            Assert.Equal(co.Late, unit.GetProperty("co").GetProperty("late").GetInt32());
+            Assert.Equal(co.Open, unit.GetProperty("co").GetProperty("overdueOpen").GetInt32());
+        }
+
+        var ranks = json.RootElement.GetProperty("units").EnumerateArray().Select(u => u.GetProperty("rank").GetInt32()).ToList();
+        Assert.Equal(Enumerable.Range(1, units.Count), ranks);
+        _ = options;
+    }
+
+    [Theory]
+    [InlineData("2023-06-30T23:59:59", "dueToday")]
+    [InlineData("2023-07-01T00:00:01", "overdue")]
+    public async Task Scan_AroundMidnight_SwitchesFromDueTodayToOverdue(string local, string expected)
+    {
+        await using (var connection = await _db.DataSource.OpenConnectionAsync())
+        {
+            var now = At("2023-01-01T00:00:00").ToUniversalTime();
+            var plan = await connection.ExecuteScalarAsync<long>("insert into plans (year, title, imported_at, updated_at) values (2023, 'p', @now, @now) returning id", new { now });
+            var task = await connection.ExecuteScalarAsync<long>("insert into tasks (plan_id, code, title, full_text, position, created_at, updated_at) values (@plan, '1', 't', 't', 1, @now, @now) returning id", new { plan, now });
+            await connection.ExecuteAsync("insert into milestones (task_id, key, kind, title, due_date, original_due_date, created_at, updated_at) values (@task, 'completion', 'completion', '完成', '2023-06-30', '2023-06-30', @now, @now)", new { task, now });
+        }
+
+        var result = await SupervisorProcess.RunAsync(["scan", "--as-of", local + "+08:00", "--json"], SupervisorProcess.Env(_db));
+
+        using var json = JsonDocument.Parse(result.StdOut);
+        Assert.Equal(1, json.RootElement.GetProperty("counts").GetProperty(expected).GetInt32());
+    }
+}
