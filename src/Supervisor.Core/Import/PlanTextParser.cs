@@ -21,26 +21,67 @@ public static class PlanTextParser
         return new ParsedDocument(title, year, tasks, warnings);
     }
 
-    /// <summary>Tasks are the "1." items; only a document without any takes its "（1）" items as tasks.</summary>
+    /// <summary>
+    /// Tasks are the "1." items. A document without any takes its "（1）" items; one without either, its "（一）" or
+    /// "一、" headings when they carry responsibility clauses (a 责任分解 written one level up).
+    /// </summary>
     private static NumberingLevel TaskLevelOf(List<SourceLine> lines)
     {
         var hasSubItems = false;
-        foreach (var line in lines)
+        var subItemClauses = 0;
+        var chapterClauses = 0;
+        var partClauses = 0;
+        for (var i = 0; i < lines.Count; i++)
         {
+            var line = lines[i];
             if (line.Kind != LineKind.Numbered)
             {
                 continue;
             }
 
-            if (line.Numbering.Level == NumberingLevel.Item)
+            switch (line.Numbering.Level)
             {
-                return NumberingLevel.Item;
+                case NumberingLevel.Item:
+                    return NumberingLevel.Item;
+                case NumberingLevel.SubItem:
+                    hasSubItems = true;
+                    subItemClauses += CarriesClause(lines, i) ? 1 : 0;
+                    break;
+                case NumberingLevel.Chapter:
+                    chapterClauses += CarriesClause(lines, i) ? 1 : 0;
+                    break;
+                case NumberingLevel.Part:
+                    partClauses += CarriesClause(lines, i) ? 1 : 0;
+                    break;
             }
-
-            hasSubItems |= line.Numbering.Level == NumberingLevel.SubItem;
         }
 
-        return hasSubItems ? NumberingLevel.SubItem : NumberingLevel.None;
+        // "（一）…（X牵头）" with "（1）" points inside: the level that carries most clauses holds the tasks.
+        return hasSubItems && subItemClauses >= chapterClauses ? NumberingLevel.SubItem
+            : chapterClauses > 0 ? NumberingLevel.Chapter
+            : partClauses > 0 ? NumberingLevel.Part
+            : NumberingLevel.None;
+    }
+
+    /// <summary>The heading ends with a clause, or a labelled line ("牵头单位：…") follows it.</summary>
+    private static bool CarriesClause(List<SourceLine> lines, int index)
+    {
+        if (ResponsibilityClause.EndsWithClause(lines[index].Text))
+        {
+            return true;
+        }
+
+        for (var i = index + 1; i < lines.Count; i++)
+        {
+            if (lines[i].Kind is LineKind.Blank or LineKind.Noise)
+            {
+                continue;
+            }
+
+            return lines[i].Kind == LineKind.Labelled;
+        }
+
+        return false;
     }
 
     /// <summary>The first title-like line before the first task, else the first line with text; -1 when there is none.</summary>

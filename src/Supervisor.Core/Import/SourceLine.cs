@@ -257,7 +257,10 @@ internal sealed class SourceLine
             return LineKind.Noise;
         }
 
-        return IsPageNumberOrDate(text) ? LineKind.Noise : LineKind.Plain;
+        // "3." alone is an item number whose text starts on the next line, not a page number.
+        var bare = Numbering.Parse(text + " ");
+        var isBareItemNumber = bare.Level == NumberingLevel.Item && bare.ContentStart >= text.Length;
+        return !isBareItemNumber && IsPageNumberOrDate(text) ? LineKind.Noise : LineKind.Plain;
     }
 
     /// <summary>"3", "- 12 -", "第 3 页", "2023年3月1日", "2023-02-15": page furniture that may cut a sentence in two.</summary>

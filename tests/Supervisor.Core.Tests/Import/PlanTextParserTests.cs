@@ -110,6 +110,36 @@ public class PlanTextParserTests
     }
 
     [Fact]
+    public void Parse_TakesChapterHeadingsAsTasks_WhenOnlyTheyCarryClauses()
+    {
+        var doc = PlanTextParser.Parse("""
+            一、稳增长
+            （一）扩大有效投资。完成投资100亿元。（区发改局牵头，区财政局负责）
+            （二）促进消费。
+            （1）办好消费节；
+            （2）发放消费券。
+            牵头单位：区商务局
+            二、惠民生
+            （一）新建学校3所。（区教育局牵头）
+            """);
+
+        Assert.Equal(["1.1", "1.2", "2.1"], doc.Tasks.Select(task => task.Code));
+        Assert.Equal(["一、稳增长"], doc.Tasks[0].SectionPath);
+        Assert.Equal("扩大有效投资", doc.Tasks[0].Title);
+        Assert.Equal(["区商务局"], doc.Tasks[1].LeadUnits);
+        Assert.Equal("促进消费。\n（1）办好消费节；\n（2）发放消费券。", doc.Tasks[1].Text);
+    }
+
+    [Fact]
+    public void Parse_StartsAnItemFromANumberAloneOnItsLine()
+    {
+        var task = Assert.Single(PlanTextParser.Parse("3.\n推进产业园建设。（区发改局牵头）").Tasks);
+
+        Assert.Equal("3", task.Code);
+        Assert.Equal("推进产业园建设。", task.Text);
+    }
+
+    [Fact]
     public void Parse_SkipsWebBoilerplateAndPhotoCaptions()
     {
         var doc = PlanTextParser.Parse("""
