@@ -215,14 +215,10 @@ internal sealed class OutlineReader(List<SourceLine> lines, NumberingLevel taskL
             return;
         }
 
-        if (level is NumberingLevel.Item or NumberingLevel.SubItem)
+        if (level > taskLevel && taskLevel != NumberingLevel.None)
         {
             // "（1）" points inside a task are part of its text, also when they follow its clause.
-            if (item is not null)
-            {
-                item.StartParagraph(line.Text, line.EndsBold);
-            }
-
+            item?.StartParagraph(line.Text, line.EndsBold);
             return;
         }
 

@@ -23,17 +23,23 @@ internal sealed class Responsibility
 
     public void AddLeaders(string list)
     {
-        foreach (var raw in list.Split(['、', '，', ',', ';', '；', '/', '\n', ' ', '\u3000'], StringSplitOptions.RemoveEmptyEntries))
+        foreach (var token in list.Replace("**", string.Empty, StringComparison.Ordinal).Split(['、', '，', ',', ';', '；', '/', '\n'], StringSplitOptions.RemoveEmptyEntries))
         {
-            var name = ChineseText.TrimPunctuation(raw.Replace("**", string.Empty, StringComparison.Ordinal)).TrimEnd('等');
-            if (name.EndsWith("同志", StringComparison.Ordinal))
+            // "张三 李四" names two leaders; "王　伟" is one two-character name padded to align with three-character ones.
+            var parts = token.Split([' ', '\u3000', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            var names = parts.Any(part => part.Length == 1) ? [string.Concat(parts)] : parts;
+            foreach (var raw in names)
             {
-                name = name[..^2];
-            }
+                var name = ChineseText.TrimPunctuation(raw).TrimEnd('等');
+                if (name.EndsWith("同志", StringComparison.Ordinal))
+                {
+                    name = name[..^2];
+                }
 
-            if (name.Length > 0)
-            {
-                AddDistinct(leaders, name);
+                if (name.Length > 0)
+                {
+                    AddDistinct(leaders, name);
+                }
             }
         }
     }

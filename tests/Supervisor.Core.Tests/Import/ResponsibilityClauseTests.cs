@@ -235,6 +235,14 @@ public class ResponsibilityClauseTests
     }
 
     [Fact]
+    public void Parse_KeepsAPaddedTwoCharacterLeaderNameWhole()
+    {
+        var task = ParseOne("1.推进工作。（责任领导：王　伟、李四 赵六；牵头单位：区发改局）");
+
+        Assert.Equal(["王伟", "李四", "赵六"], task.Leaders);
+    }
+
+    [Fact]
     public void Parse_NeverCountsLeadersAsUnits()
     {
         var task = ParseOne("1.推进工作。（责任领导：张三、李四）");
