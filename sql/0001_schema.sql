@@ -97,6 +97,7 @@ create index task_units_unit_role_idx on task_units (unit_id, role, task_id);
 create table task_unit_groups (
     task_id         bigint not null references tasks (id) on delete cascade,
     group_id        bigint not null references unit_groups (id) on delete restrict,
+    position        integer not null default 0,
     primary key (task_id, group_id)
 );
 

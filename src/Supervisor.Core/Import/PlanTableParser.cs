@@ -11,7 +11,7 @@ public static class PlanTableParser
     {
         var table = TableReader.Read(rows ?? [], firstLine, [], previousHeader: null);
         var warnings = new List<ParseWarning>(table.Warnings);
-        var tasks = PlanAssembler.Build(table.Drafts, warnings);
+        var tasks = DraftAssembler.Build(table.Drafts, warnings);
         return new ParsedDocument(table.Title, PlanTitle.YearIn(table.Title) ?? table.Year, tasks, warnings);
     }
 }
@@ -28,6 +28,9 @@ internal enum ColumnKind
     Co,
     Deadline,
     Target,
+
+    /// <summary>The section path as one cell ("所属板块"), as <c>export plan</c> writes it: titles joined by " / ".</summary>
+    Section,
 }
 
 /// <summary>Which column holds what; several columns may hold units or deadlines (配合单位 and 协办单位).</summary>
@@ -163,6 +166,11 @@ internal static class TableReader
         if (h.Contains("序号", StringComparison.Ordinal) || h is "编号" or "序列" or "No" or "No." or "NO" or "NO.")
         {
             return ColumnKind.Number;
+        }
+
+        if (ContainsAny(h, "板块", "章节", "所属"))
+        {
+            return ColumnKind.Section;
         }
 
         if (h.Contains("领导", StringComparison.Ordinal))
@@ -305,7 +313,7 @@ internal static class TableReader
         return new TaskDraft
         {
             Number = number.Length == 0 ? null : numbering.Level == NumberingLevel.Item ? numbering.Value : number,
-            Sections = sections.ToArray(),
+            Sections = SectionsOf(Cell(cells, header.Of(ColumnKind.Section).FirstOrDefault(-1)), sections),
             Title = titleCell.Length > 0 ? ChineseText.FirstSentence(titleCell, 60) : ChineseText.FirstSentence(text),
             Text = titleCell.Length > 0 && !text.StartsWith(titleCell, StringComparison.Ordinal) ? titleCell + "\n" + text : text,
             Responsibility = responsibility,
@@ -314,6 +322,12 @@ internal static class TableReader
             Line = line,
         };
     }
+
+    /// <summary>A 所属板块 cell, when the table has one and the row fills it, names the whole path; else the section rows above.</summary>
+    private static SectionEntry[] SectionsOf(string sectionCell, List<SectionEntry> sections) =>
+        sectionCell.Length == 0
+            ? [.. sections]
+            : [.. sectionCell.Split(" / ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select((title, i) => new SectionEntry(i + 1, title, null))];
 
     private static string[] CleanRow(IReadOnlyList<string>? row)
     {

@@ -8,14 +8,14 @@ public static class PlanTextParser
 
     public static ParsedDocument Parse(string text)
     {
-        var lines = SourceLine.Read(text ?? string.Empty);
+        var lines = SourceLine.Read(BracketedItems.Rewrite(text ?? string.Empty));
         var taskLevel = TaskLevelOf(lines);
         var titleIndex = FindTitleLine(lines, taskLevel, out var isFallbackTitle);
         var reader = new OutlineReader(lines, taskLevel, isFallbackTitle ? -1 : titleIndex);
         reader.Run();
 
         var warnings = reader.Warnings;
-        var tasks = PlanAssembler.Build(reader.Drafts, warnings);
+        var tasks = DraftAssembler.Build(reader.Drafts, warnings);
         var title = titleIndex < 0 ? reader.TableTitle : TitleText(lines[titleIndex]);
         var year = PlanTitle.YearIn(title) ?? FirstYear(lines) ?? reader.TableYear;
         return new ParsedDocument(title, year, tasks, warnings);

@@ -53,7 +53,7 @@ internal sealed class TaskDraft
 }
 
 /// <summary>Turns drafts into tasks: unique codes, resolved roles, targets, a warning for every task without a unit.</summary>
-internal static class PlanAssembler
+internal static class DraftAssembler
 {
     public static List<ParsedTask> Build(IReadOnlyList<TaskDraft> drafts, List<ParseWarning> warnings)
     {

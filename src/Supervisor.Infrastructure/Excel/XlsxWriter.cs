@@ -55,8 +55,10 @@ public static class XlsxWriter
     private static Row Row(uint index, IReadOnlyList<object?> values, bool header)
     {
         var row = new Row { RowIndex = index };
+        var column = 0;
         foreach (var value in values)
         {
+            column++;
             row.Append(value switch
             {
                 null => new Cell(),
@@ -64,13 +66,26 @@ public static class XlsxWriter
                 DateOnly d => Text(d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
                 _ => Text(value.ToString() ?? ""),
             });
+            var cell = (Cell)row.LastChild!;
+            cell.CellReference = ColumnName(column) + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (header)
             {
-                ((Cell)row.LastChild!).StyleIndex = 1;
+                cell.StyleIndex = 1;
             }
         }
 
         return row;
+    }
+
+    public static string ColumnName(int column)
+    {
+        var name = "";
+        for (; column > 0; column = (column - 1) / 26)
+        {
+            name = (char)('A' + ((column - 1) % 26)) + name;
+        }
+
+        return name;
     }
 
     private static Cell Text(string text) => new() { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(text) { Space = SpaceProcessingModeValues.Preserve }) };

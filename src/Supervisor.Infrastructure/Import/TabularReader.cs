@@ -49,17 +49,34 @@ public static class TabularReader
         var cells = new Dictionary<(int Row, int Col), string>();
         var maxRow = 0;
         var maxCol = 0;
-        foreach (var cell in worksheet.Descendants<Cell>())
+        var rowNumber = 0;
+        foreach (var sheetRow in worksheet.Descendants<Row>())
         {
-            if (cell.CellReference?.Value is not { } reference || !TryParseReference(reference, out var row, out var col))
+            // Row and cell references are optional in SpreadsheetML: without them, position counts.
+            rowNumber = sheetRow.RowIndex?.Value is { } index and > 0 and <= 1_048_576 ? (int)index : rowNumber + 1;
+            var col = 0;
+            foreach (var cell in sheetRow.Elements<Cell>())
             {
-                continue;
-            }
+                if (cell.CellReference?.Value is { } reference && TryParseReference(reference, out var refRow, out var refCol))
+                {
+                    col = refCol;
+                    rowNumber = refRow;
+                }
+                else
+                {
+                    col++;
+                }
 
+                AddCell(cell, rowNumber, col);
+            }
+        }
+
+        void AddCell(Cell cell, int row, int col)
+        {
             var text = CellText(cell, sharedStrings);
-            if (text.Length == 0)
+            if (text.Length == 0 || col > 16384)
             {
-                continue;
+                return;
             }
 
             cells[(row, col)] = text;

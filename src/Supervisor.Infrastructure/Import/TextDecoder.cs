@@ -8,10 +8,8 @@ public static class TextDecoder
 {
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    static TextDecoder()
-    {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-    }
+    // Registered before any static member is initialised: .NET ships GB18030 only through the code-pages provider.
+    private static readonly bool CodePagesRegistered = RegisterCodePages();
 
     public static Encoding Gb18030 { get; } = GetGb18030();
 
@@ -83,7 +81,13 @@ public static class TextDecoder
         return text;
     }
 
-    private static Encoding GetGb18030() => Encoding.GetEncoding("GB18030");
+    private static bool RegisterCodePages()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return true;
+    }
+
+    private static Encoding GetGb18030() => CodePagesRegistered ? Encoding.GetEncoding("GB18030") : throw new InvalidOperationException("code pages not registered");
 
     private static Encoding GetGb18030Strict() =>
         Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);

@@ -41,7 +41,7 @@ public sealed class PlanExportStore(NpgsqlDataSource dataSource)
                    coalesce((select array_agg(l.name order by tl.position) from task_leaders tl join leaders l on l.id = tl.leader_id where tl.task_id = t.id), '{}') as leaders,
                    coalesce((select array_agg(u.name order by tu.position) from task_units tu join units u on u.id = tu.unit_id where tu.task_id = t.id and tu.role = 'lead'), '{}') as lead_units,
                    coalesce((select array_agg(u.name order by tu.position) from task_units tu join units u on u.id = tu.unit_id where tu.task_id = t.id and tu.role = 'co'), '{}') as co_units,
-                   coalesce((select array_agg(g.name order by g.name) from task_unit_groups tg join unit_groups g on g.id = tg.group_id where tg.task_id = t.id), '{}') as unit_groups,
+                   coalesce((select array_agg(g.name order by tg.position) from task_unit_groups tg join unit_groups g on g.id = tg.group_id where tg.task_id = t.id), '{}') as unit_groups,
                    t.deadline
             from tasks t left join sections s on s.id = t.section_id
             where t.plan_id = @planId

@@ -224,7 +224,7 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
             t.LeadUnits.Select((u, i) => (Task: taskIdByCode[t.Source.Code], Unit: unitIds[u], Role: "lead", Position: i))
              .Concat(t.CoUnits.Select((u, i) => (Task: taskIdByCode[t.Source.Code], Unit: unitIds[u], Role: "co", Position: t.LeadUnits.Count + i))))
             .ToList();
-        var groups = tasks.SelectMany(t => t.Source.UnitGroups.Distinct(StringComparer.Ordinal).Select(g => (Task: taskIdByCode[t.Source.Code], Group: groupIds[g]))).ToList();
+        var groups = tasks.SelectMany(t => t.Source.UnitGroups.Distinct(StringComparer.Ordinal).Select((g, i) => (Task: taskIdByCode[t.Source.Code], Group: groupIds[g], Position: i))).ToList();
         var leaders = tasks.SelectMany(t => t.Source.Leaders.Distinct(StringComparer.Ordinal).Select((l, i) => (Task: taskIdByCode[t.Source.Code], Leader: leaderIds[l], Position: i))).ToList();
 
         const string sql = """
@@ -233,8 +233,8 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
             delete from task_leaders where task_id = any(@taskIds);
             insert into task_units (task_id, unit_id, role, position)
             select * from unnest(@unitTasks, @unitIds, @roles, @unitPositions);
-            insert into task_unit_groups (task_id, group_id)
-            select * from unnest(@groupTasks, @groupIds);
+            insert into task_unit_groups (task_id, group_id, position)
+            select * from unnest(@groupTasks, @groupIds, @groupPositions);
             insert into task_leaders (task_id, leader_id, position)
             select * from unnest(@leaderTasks, @leaderIds, @leaderPositions);
             """;
@@ -249,6 +249,7 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
                 unitPositions = units.Select(u => u.Position).ToArray(),
                 groupTasks = groups.Select(g => g.Task).ToArray(),
                 groupIds = groups.Select(g => g.Group).ToArray(),
+                groupPositions = groups.Select(g => g.Position).ToArray(),
                 leaderTasks = leaders.Select(l => l.Task).ToArray(),
                 leaderIds = leaders.Select(l => l.Leader).ToArray(),
                 leaderPositions = leaders.Select(l => l.Position).ToArray(),

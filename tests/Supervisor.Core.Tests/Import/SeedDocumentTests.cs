@@ -243,14 +243,18 @@ public class SeedDocumentTests
     }
 
     [Fact]
-    public void Parse_Seed004_FindsNoNumberedTaskInTheNewspaperArticle()
+    public void Parse_Seed004_TakesTheSixBracketedTasks_AndNotLastYearsAchievements()
     {
-        // The article numbers its parts "1" and "2" without a dot and its points 【大事一】; captions ("■唐俊 摄")
-        // and bylines are layout. None of it is a "1."-style item, so the importer must report "no task found".
+        // The article numbers its 2023 points 【大事一】…【大事六】 (each with 思路/任务 labels) after a review of 2022 in
+        // 【动能一】…【动能七】 (achievements, no 任务 label). Only the first group is this year's task list.
         var doc = PlanTextParser.Parse(SeedFiles.Seed("004"));
 
-        Assert.Empty(doc.Tasks);
-        Assert.Empty(doc.Warnings);
+        Assert.Equal(6, doc.Tasks.Count);
+        Assert.Equal("以制造业兴县带动产业发展实现新突破", doc.Tasks[0].Title);
+        Assert.Contains("8月实现开园", doc.Tasks[0].Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(doc.Tasks, t => t.Text.Contains("项目建设“进”的力度在加大", StringComparison.Ordinal));
+        Assert.All(doc.Tasks, AssertNoUnits);
+        Assert.Equal(6, doc.Warnings.Count);
         Assert.Equal("迎难而上,加快建设“五兴六强”现代化新衡山", doc.Title);
         Assert.Equal(2023, doc.Year);
     }
