@@ -16,6 +16,8 @@ public sealed record ScanResult(DateTimeOffset AsOf, DateOnly LocalDate, bool Wo
 /// </summary>
 public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
 {
+    private const int AnalyzeAfterInserts = 5_000;
+
     /// <summary>
     /// The last date still "due soon" from <paramref name="today"/>: the day before the (n+1)th working day, so a due
     /// date on the weekend after the nth working day counts too (it has only n working days left).
@@ -96,14 +98,44 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
                       and not exists (select 1 from reminders r where r.milestone_id = c.id and r.level = 3 and r.local_date <= @today
                                       and (not @escalationRepeats or r.local_date > @level3Since))
                 )
+                select o.id, o.level, greatest(o.wd_overdue, 0) as wd, greatest(o.cd_overdue, 0) as cd from owed o
+                """;
+            var rows = (await connection.QueryAsync<(long Id, int Level, int WorkingDays, int CalendarDays)>(
+                new CommandDefinition(owe, parameters, commandTimeout: 300, cancellationToken: ct))).ToList();
+
+            // A second statement, not INSERT … SELECT: inside one statement the anti-joins above would re-read the
+            // table being inserted into, and with stale statistics (an empty table) that turns quadratic.
+            // ON CONFLICT keeps it idempotent against another node scanning at the same moment.
+            const string insert = """
                 insert into reminders (milestone_id, level, local_date, working_days_overdue, calendar_days_overdue, created_at)
-                select o.id, o.level, @today, greatest(o.wd_overdue, 0), greatest(o.cd_overdue, 0), @asOf from owed o
+                select r.id, r.level, @today, r.wd, r.cd, @asOf
+                from unnest(@ids, @levels, @wds, @cds) as r(id, level, wd, cd)
                 on conflict (milestone_id, level, local_date) do nothing
                 returning level
                 """;
-            foreach (var level in await connection.QueryAsync<int>(new CommandDefinition(owe, parameters, commandTimeout: 300, cancellationToken: ct)))
+            var inserted = await connection.QueryAsync<int>(new CommandDefinition(
+                insert,
+                new
+                {
+                    today,
+                    asOf = asOf.ToUniversalTime(),
+                    ids = rows.Select(r => r.Id).ToArray(),
+                    levels = rows.Select(r => (short)r.Level).ToArray(),
+                    wds = rows.Select(r => r.WorkingDays).ToArray(),
+                    cds = rows.Select(r => r.CalendarDays).ToArray(),
+                },
+                commandTimeout: 300,
+                cancellationToken: ct));
+            foreach (var level in inserted)
             {
                 owed[level]++;
+            }
+
+            // A large batch (a first scan, a backfill) leaves the planner believing reminders is small until autovacuum
+            // runs, and the next scan's NOT EXISTS would then scan it per candidate: refresh the statistics now.
+            if (owed.Values.Sum() > AnalyzeAfterInserts)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("analyze reminders", commandTimeout: 300, cancellationToken: ct));
             }
         }
 

@@ -18,30 +18,42 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var index = await IndexAsync(connection, asOf, calendar, options, ct);
 
+        // Milestones are folded per task first (1M rows → one per task), then spread over the task's units:
+        // joining task_units to every milestone would multiply the rows by the units per task.
         const string sql = """
             with idx as (select * from unnest(@days, @workIdx) as t(day, n)),
-            roles as (
-                select tu.unit_id, tu.role, m.due_date,
-                       m.status = 'done' and m.completed_at < @endOfDay as done,
-                       (m.completed_at at time zone @zone)::date as done_date
-                from task_units tu
-                join milestones m on m.task_id = tu.task_id
-                where m.due_date <= @horizon
+            per_task as (
+                select m.task_id,
+                    count(*) filter (where m.due_date <= @asOf) as due,
+                    count(*) filter (where m.due_date <= @asOf and m.done and m.done_date <= m.due_date) as on_time,
+                    count(*) filter (where m.due_date <= @asOf and m.done and m.done_date > m.due_date) as late,
+                    count(*) filter (where m.due_date <= @asOf and not m.done) as overdue_open,
+                    max(@asOfIdx - i.n) filter (where m.due_date < @asOf and not m.done) as worst,
+                    bool_or(m.due_date > @asOf and not m.done and i.n - @asOfIdx <= @dueSoon) as due_soon
+                from (
+                    select task_id, due_date,
+                           status = 'done' and completed_at < @endOfDay as done,
+                           (completed_at at time zone @zone)::date as done_date
+                    from milestones
+                    where due_date <= @horizon
+                ) m
+                left join idx i on i.day = m.due_date
+                group by m.task_id
             )
             select u.id as unitid, u.name as unit,
-                count(*) filter (where r.role = 'lead' and r.due_date <= @asOf)::int as due,
-                count(*) filter (where r.role = 'lead' and r.due_date <= @asOf and r.done and r.done_date <= r.due_date)::int as ontime,
-                count(*) filter (where r.role = 'lead' and r.due_date <= @asOf and r.done and r.done_date > r.due_date)::int as late,
-                count(*) filter (where r.role = 'lead' and r.due_date <= @asOf and not r.done)::int as overdueopen,
-                coalesce(max(@asOfIdx - i.n) filter (where r.role = 'lead' and r.due_date < @asOf and not r.done), 0)::int as worstoverdue,
-                coalesce(bool_or(r.role = 'lead' and r.due_date > @asOf and not r.done and i.n - @asOfIdx <= @dueSoon), false) as hasduesoon,
-                count(*) filter (where r.role = 'co' and r.due_date <= @asOf)::int as codue,
-                count(*) filter (where r.role = 'co' and r.due_date <= @asOf and r.done and r.done_date <= r.due_date)::int as coontime,
-                count(*) filter (where r.role = 'co' and r.due_date <= @asOf and r.done and r.done_date > r.due_date)::int as colate,
-                count(*) filter (where r.role = 'co' and r.due_date <= @asOf and not r.done)::int as cooverdueopen
+                coalesce(sum(p.due) filter (where tu.role = 'lead'), 0)::int as due,
+                coalesce(sum(p.on_time) filter (where tu.role = 'lead'), 0)::int as ontime,
+                coalesce(sum(p.late) filter (where tu.role = 'lead'), 0)::int as late,
+                coalesce(sum(p.overdue_open) filter (where tu.role = 'lead'), 0)::int as overdueopen,
+                coalesce(max(p.worst) filter (where tu.role = 'lead'), 0)::int as worstoverdue,
+                coalesce(bool_or(p.due_soon) filter (where tu.role = 'lead'), false) as hasduesoon,
+                coalesce(sum(p.due) filter (where tu.role = 'co'), 0)::int as codue,
+                coalesce(sum(p.on_time) filter (where tu.role = 'co'), 0)::int as coontime,
+                coalesce(sum(p.late) filter (where tu.role = 'co'), 0)::int as colate,
+                coalesce(sum(p.overdue_open) filter (where tu.role = 'co'), 0)::int as cooverdueopen
             from units u
-            left join roles r on r.unit_id = u.id
-            left join idx i on i.day = r.due_date
+            left join task_units tu on tu.unit_id = u.id
+            left join per_task p on p.task_id = tu.task_id
             group by u.id, u.name
             """;
         var rows = await connection.QueryAsync<RateRow>(new CommandDefinition(
@@ -166,7 +178,7 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    private static async Task<WorkingDayIndex> IndexAsync(NpgsqlConnection connection, DateOnly asOf, WorkingCalendar calendar, SupervisionOptions options, CancellationToken ct)
+    internal static async Task<WorkingDayIndex> IndexAsync(NpgsqlConnection connection, DateOnly asOf, WorkingCalendar calendar, SupervisionOptions options, CancellationToken ct)
     {
         var min = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition("select min(due_date)::timestamp from milestones", cancellationToken: ct));
         var from = min is { } m && DateOnly.FromDateTime(m) < asOf ? DateOnly.FromDateTime(m).AddDays(-1) : asOf.AddDays(-1);

@@ -21,6 +21,7 @@ public static class SupervisorCli
         root.Subcommands.Add(EngineCommands.Rates());
         root.Subcommands.Add(EngineCommands.Progress());
         root.Subcommands.Add(EngineCommands.Complete());
+        root.Subcommands.Add(BenchCommands.Bench());
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Supervisor.Core.Engine;
+using Supervisor.Infrastructure.Bench;
+using Supervisor.Infrastructure.Postgres;
+
+namespace Supervisor.Cli;
+
+/// <summary><c>bench engine</c>: province-scale data in a database of its own, then the scan and the rates timed.</summary>
+public static class BenchCommands
+{
+    public static Command Bench()
+    {
+        var bench = new Command("bench", "Benchmarks on generated data (a separate database on the same server; figures to stdout).");
+        var tasks = new Option<int>("--tasks") { DefaultValueFactory = _ => 100_000, Description = "Tasks to generate" };
+        var perTask = new Option<int>("--milestones-per-task") { DefaultValueFactory = _ => 10, Description = "Milestones per task" };
+        var units = new Option<int>("--units") { DefaultValueFactory = _ => 2_000, Description = "Units to generate" };
+        var asOf = new Option<string>("--as-of") { DefaultValueFactory = _ => "2026-06-15T09:00+08:00", Description = "The instant the engine runs at" };
+        var database = new Option<string>("--database") { DefaultValueFactory = _ => "supervisor_bench", Description = "Database to (re)create for the data" };
+        var json = new Option<bool>("--json") { Description = "Print the figures as JSON too" };
+        var engine = new Command("engine", "Milestone scan + reminders owed, and per-unit rates, against a one-query-per-unit baseline.")
+        {
+            tasks, perTask, units, asOf, database, json,
+        };
+        engine.SetAction((parse, ct) => CliHost.RunAsync(
+            async (services, token) =>
+            {
+                var zone = services.GetRequiredService<TimeZoneInfo>();
+                var instant = AsOf.Parse(parse.GetValue(asOf)!, zone);
+                var scale = new BenchScale(parse.GetValue(tasks), parse.GetValue(perTask), parse.GetValue(units), TimeZoneInfo.ConvertTime(instant, zone).Year);
+                var figures = await RunEngineAsync(services, parse.GetValue(database)!, scale, instant, token);
+                Console.WriteLine();
+                Console.WriteLine($"{"figure",-44} {"seconds",9}  goal / note");
+                foreach (var (name, seconds, note) in figures)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-44} {seconds,9:F3}  {note}"));
+                }
+
+                if (parse.GetValue(json))
+                {
+                    Json.Print(new { scale, asOf = instant, figures = figures.Select(f => new { name = f.Name, seconds = Math.Round(f.Seconds, 4), note = f.Note }) });
+                }
+
+                return ExitCodes.Ok;
+            },
+            ct));
+        bench.Subcommands.Add(engine);
+        return bench;
+    }
+
+    private static async Task<List<(string Name, double Seconds, string Note)>> RunEngineAsync(
+        IServiceProvider services, string database, BenchScale scale, DateTimeOffset asOf, CancellationToken ct)
+    {
+        var figures = new List<(string, double, string)>();
+        var main = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString;
+        var admin = new NpgsqlConnectionStringBuilder(main) { Database = "postgres" }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync(ct);
+            // The name is checked below to be a plain identifier; CREATE DATABASE takes no parameters.
+            if (!database.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+            {
+                throw new Core.BadInputException($"--database '{database}' must be lowercase letters, digits and _");
+            }
+
+            await using var drop = new NpgsqlCommand("drop database if exists " + database + " with (force)", connection);
+            await drop.ExecuteNonQueryAsync(ct);
+            await using var create = new NpgsqlCommand("create database " + database, connection);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(main) { Database = database }.ConnectionString);
+        await new Migrator(dataSource, TimeProvider.System, NullLogger<Migrator>.Instance).MigrateAsync(ct);
+        var stopwatch = Stopwatch.StartNew();
+        var zone = services.GetRequiredService<TimeZoneInfo>();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(asOf, zone).DateTime);
+        await BenchData.GenerateAsync(dataSource, scale, today, seed: 20261121, ct);
+        figures.Add(($"generate {scale.Tasks:N0} tasks, {scale.Tasks * scale.MilestonesPerTask:N0} milestones (COPY)", stopwatch.Elapsed.TotalSeconds, $"{scale.Units:N0} units with contacts"));
+
+        var calendar = await new CalendarStore(dataSource).LoadAsync(ct);
+        var options = services.GetRequiredService<IOptions<SupervisionOptions>>().Value;
+        var scans = new MilestoneScanStore(dataSource);
+        stopwatch.Restart();
+        var first = await scans.ScanAsync(asOf, zone, calendar, options, ct);
+        figures.Add(("milestone scan + reminders owed, first ever", stopwatch.Elapsed.TotalSeconds, $"goal ≤ 2 s; no history: {first.RemindersOwed:N0} owed, {first.Counts.Overdue:N0} overdue"));
+        stopwatch.Restart();
+        var again = await scans.ScanAsync(asOf.AddMinutes(15), zone, calendar, options, ct);
+        figures.Add(("milestone scan, 15 min later (steady state)", stopwatch.Elapsed.TotalSeconds, $"goal ≤ 2 s; {again.RemindersOwed:N0} added"));
+
+        var nextDay = calendar.AddWorkingDays(today, 1).ToDateTime(new TimeOnly(9, 0));
+        stopwatch.Restart();
+        var daily = await scans.ScanAsync(new DateTimeOffset(nextDay, zone.GetUtcOffset(nextDay)), zone, calendar, options, ct);
+        figures.Add(("milestone scan, next working day (daily case)", stopwatch.Elapsed.TotalSeconds, $"goal ≤ 2 s; {daily.RemindersOwed:N0} reminders owed"));
+
+        var rates = new RatesStore(dataSource);
+        var best = double.MaxValue;
+        IReadOnlyList<UnitRate> computed = [];
+        for (var i = 0; i < 3; i++)
+        {
+            stopwatch.Restart();
+            computed = await rates.ComputeAsync(today, zone, calendar, options, ct);
+            best = Math.Min(best, stopwatch.Elapsed.TotalSeconds);
+        }
+
+        figures.Add(("per-unit rates, one set-based query (best of 3)", best, $"goal ≤ 1 s; {computed.Count:N0} units"));
+        stopwatch.Restart();
+        var perUnit = await RatesBaseline.AllUnitsAsync(dataSource, computed.Select(u => u.UnitId), today, zone, ct);
+        var baseline = stopwatch.Elapsed.TotalSeconds;
+        var agree = computed.All(u => perUnit[u.UnitId] == u.Lead);
+        figures.Add(("baseline: one query per unit", baseline,
+            string.Create(CultureInfo.InvariantCulture, $"{baseline / best:F1}× the set-based query (goal ≥ 10×); counts {(agree ? "agree" : "DISAGREE")}")));
+        return figures;
+    }
+}
