@@ -18,6 +18,6 @@ public sealed class HousekeepingStore(NpgsqlDataSource dataSource)
             where m.id = a.message_id and m.sent_at < @cutoff
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new { cutoff }, cancellationToken: ct, commandTimeout: 300));
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { cutoff = cutoff.ToUniversalTime() }, cancellationToken: ct, commandTimeout: 300));
     }
 }

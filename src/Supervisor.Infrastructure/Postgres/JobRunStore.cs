@@ -21,6 +21,7 @@ public sealed record JobRun(
     string? Summary);
 
 /// <summary>job_runs: one row per pass of a scheduled job, written by the scheduler's listeners, never by the jobs.</summary>
+/// <remarks>Instants are written in UTC whatever their offset (Npgsql accepts only UTC for timestamptz).</remarks>
 public sealed class JobRunStore(NpgsqlDataSource dataSource)
 {
     /// <summary>
@@ -37,7 +38,8 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
             returning id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, run, cancellationToken: ct));
+        var utc = run with { ScheduledAt = run.ScheduledAt.ToUniversalTime(), StartedAt = run.StartedAt.ToUniversalTime() };
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, utc, cancellationToken: ct));
     }
 
     /// <param name="summaryJson">A JSON object, stored as jsonb; null for none.</param>
@@ -49,7 +51,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
             where id = @id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { id, finishedAt, outcome, error, summaryJson }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { id, finishedAt = finishedAt.ToUniversalTime(), outcome, error, summaryJson }, cancellationToken: ct));
     }
 
     /// <summary>The latest runs of one job, newest first.</summary>
@@ -88,7 +90,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     {
         const string sql = "delete from job_runs where started_at < @cutoff";
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new { cutoff }, cancellationToken: ct, commandTimeout: 300));
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { cutoff = cutoff.ToUniversalTime() }, cancellationToken: ct, commandTimeout: 300));
     }
 
     // Npgsql hands timestamptz back as a UTC DateTime; the record speaks DateTimeOffset.

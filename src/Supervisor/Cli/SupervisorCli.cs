@@ -16,6 +16,7 @@ public static class SupervisorCli
         root.Subcommands.Add(ImportCommands.Units());
         root.Subcommands.Add(ImportCommands.Leaders());
         root.Subcommands.Add(ImportCommands.Calendar());
+        root.Subcommands.Add(JobCommands.Job());
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Supervisor.Core.Milestones;
 using Supervisor.Infrastructure.Postgres;
+using Supervisor.Jobs;
 
 namespace Supervisor.Hosting;
 
@@ -35,6 +36,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Supervisor.Infrastructure.Import.PlanImportService>();
         services.AddSingleton<Migrator>(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Migrator>>()));
+
+        // Jobs, their options and recording; the Quartz scheduler itself is added per command (AddSupervisorScheduler).
+        services.AddSupervisorJobs(configuration);
         return services;
     }
 
@@ -45,6 +49,8 @@ public static class ServiceCollectionExtensions
         _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
         _ = services.GetRequiredService<IOptions<MilestoneOptions>>().Value;
         _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<JobsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<HousekeepingOptions>>().Value;
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
