@@ -130,6 +130,41 @@ public sealed class JobRunRecordingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task VetoedDoubleFire_LeavesTheCronTriggerFiring()
+    {
+        var log = new PassLog();
+        using var host = Host(log);
+        var scheduler = await StartSchedulerAsync(host, "counting");
+        var everySecond = new JobSchedule { Cron = "* * * * * ?" };
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var slot = DateTimeOffset.UtcNow.AddSeconds(2);
+        slot = slot.AddTicks(-(slot.Ticks % TimeSpan.TicksPerSecond));
+
+        // The job's own cron trigger, and a stray copy of one of its slots.
+        await scheduler.ScheduleJob(JobSchedules.Trigger("counting", everySecond, zone, TimeProvider.System), default);
+        await scheduler.ScheduleJob(OneShot("counting", "stray", slot), default);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (!log.Passes.Any(p => p.ScheduledAt >= slot.AddSeconds(3)))
+            {
+                await Task.Delay(50, timeout.Token);
+            }
+        }
+
+        var state = await scheduler.GetTriggerState(JobSchedules.TriggerKey("counting"));
+        var strayPending = await scheduler.Exists(new TriggerKey("stray", "test"));
+        await scheduler.Shutdown(waitForJobsToComplete: true);
+
+        // The stray fire came and went (vetoed), and the cron trigger is alive: not completed, not in error.
+        Assert.False(strayPending);
+        Assert.Contains(state, new[] { TriggerState.Normal, TriggerState.Executing, TriggerState.Blocked });
+        Assert.Single(log.Passes, p => p.ScheduledAt == slot);
+        var runs = await RunsAsync("counting");
+        Assert.Equal(runs.Count, runs.Select(r => r.ScheduledAt).Distinct().Count());
+        Assert.Equal(log.Passes.Count, runs.Count);
+    }
+
+    [Fact]
     public async Task ScheduledFires_FollowTheWorkingDayRule_OnTheSlotsLocalDate()
     {
         var log = new PassLog();

@@ -21,7 +21,7 @@ public sealed class QuartzStoreTests : IAsyncLifetime
 
     public Task DisposeAsync() => _db.DisposeAsync();
 
-    private IHost Node(string cron = "0 0 3 * * ?", bool enabled = true) => JobsHost.Build(
+    private IHost Node(string cron = "0 0 3 * * ?", bool enabled = true, PassLog? counting = null) => JobsHost.Build(
         _db,
         SchedulerMode.Cluster,
         new Dictionary<string, string?>
@@ -29,6 +29,15 @@ public sealed class QuartzStoreTests : IAsyncLifetime
             ["Jobs:housekeeping:Cron"] = cron,
             ["Jobs:housekeeping:Enabled"] = enabled ? "true" : "false",
             ["Jobs:CheckinInterval"] = "00:00:01",
+            ["Jobs:counting:Cron"] = "* * * * * ?",
+        },
+        services =>
+        {
+            if (counting is not null)
+            {
+                services.AddSingleton(counting);
+                services.AddSupervisorJob<CountingJob>("counting");
+            }
         });
 
     private async Task<(string? Cron, string? Zone, long? StartTime, string? State)> StoredTriggerAsync()
@@ -106,5 +115,39 @@ public sealed class QuartzStoreTests : IAsyncLifetime
         Assert.Null((await StoredTriggerAsync()).Cron);
         await using var connection = await _db.DataSource.OpenConnectionAsync();
         Assert.Equal(1, await connection.QuerySingleAsync<int>("select count(*)::int from qrtz_job_details where job_name = 'housekeeping'"));
+    }
+
+    [Fact]
+    public async Task VetoedDoubleFire_InTheClusteredStore_RunsTheSlotOnce_AndTheCronGoesOn()
+    {
+        var log = new PassLog();
+        using var host = Node(counting: log);
+        await host.StartAsync();
+        var scheduler = host.Services.GetRequiredKeyedService<IScheduler>(JobsServiceCollectionExtensions.SchedulerName);
+        var slot = DateTimeOffset.UtcNow.AddSeconds(3);
+        slot = slot.AddTicks(-(slot.Ticks % TimeSpan.TicksPerSecond));
+
+        // A second trigger for one slot of the every-second cron trigger, as a node replacing the trigger would make.
+        await scheduler.ScheduleJob(
+            TriggerBuilder.Create(TimeProvider.System).WithIdentity("stray", "test").ForJob(JobSchedules.JobKey("counting")).StartAt(slot)
+                .WithSchedule(SimpleScheduleBuilder.Create().WithRepeatCount(0).WithMisfireInstruction(SimpleTriggerMisfireInstruction.IgnoreMisfires)).Build(),
+            default);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (!log.Passes.Any(p => p.ScheduledAt >= slot.AddSeconds(3)) || await scheduler.Exists(new TriggerKey("stray", "test")))
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+        }
+
+        var state = await scheduler.GetTriggerState(JobSchedules.TriggerKey("counting"));
+        await host.StopAsync();
+
+        Assert.Single(log.Passes, p => p.ScheduledAt == slot);
+        Assert.Contains(state, new[] { TriggerState.Normal, TriggerState.Executing, TriggerState.Blocked });
+        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        var runs = (await connection.QueryAsync<DateTime>("select scheduled_at from job_runs where job_name = 'counting'")).ToList();
+        Assert.Equal(log.Passes.Count, runs.Count);
+        Assert.Single(runs, r => r == slot.UtcDateTime);
     }
 }
