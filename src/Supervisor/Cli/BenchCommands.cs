@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Supervisor.Core;
 using Supervisor.Core.Engine;
 using Supervisor.Infrastructure.Bench;
 using Supervisor.Infrastructure.Postgres;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Supervisor.Core;
 using Supervisor.Core.Engine;
 using Supervisor.Infrastructure.Excel;
 using Supervisor.Infrastructure.Postgres;

@@ -22,6 +22,7 @@ public static class SupervisorCli
         root.Subcommands.Add(EngineCommands.Progress());
         root.Subcommands.Add(EngineCommands.Complete());
         root.Subcommands.Add(BenchCommands.Bench());
+        root.Subcommands.Add(JobCommands.Job());
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Supervisor.Cli;
 using Supervisor.Infrastructure.Postgres;
+using Supervisor.Jobs;
 using Supervisor.Web;
 
 namespace Supervisor.Hosting;
@@ -40,6 +41,9 @@ public static class ServeHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.WebHost.UseUrls(builder.Configuration.GetSection(ConsoleOptions.Section)[nameof(ConsoleOptions.Urls)] ?? new ConsoleOptions().Urls);
         builder.Services.AddSupervisor(builder.Configuration);
+
+        // The clustered scheduler: its hosted services start in app.RunAsync, so after RunAsync has migrated.
+        builder.Services.AddSupervisorScheduler(SchedulerMode.Cluster);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.AddSupervisorConsole();
 

@@ -3,6 +3,7 @@ using Npgsql;
 using Supervisor.Core.Engine;
 using Supervisor.Core.Milestones;
 using Supervisor.Infrastructure.Postgres;
+using Supervisor.Jobs;
 
 namespace Supervisor.Hosting;
 
@@ -43,6 +44,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Supervisor.Infrastructure.Import.PlanImportService>();
         services.AddSingleton<Migrator>(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Migrator>>()));
+
+        // Jobs, their options and recording; the Quartz scheduler itself is added per command (AddSupervisorScheduler).
+        services.AddSupervisorJobs(configuration);
         return services;
     }
 
@@ -54,6 +58,8 @@ public static class ServiceCollectionExtensions
         _ = services.GetRequiredService<IOptions<MilestoneOptions>>().Value;
         _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SupervisionOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<JobsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<HousekeepingOptions>>().Value;
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

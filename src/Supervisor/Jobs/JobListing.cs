@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Options;
+using Quartz;
+using Supervisor.Core.Calendar;
+using Supervisor.Infrastructure.Postgres;
+
+namespace Supervisor.Jobs;
+
+/// <summary>One job as <c>job list</c> shows it.</summary>
+/// <param name="State">The stored trigger's Quartz state (Normal, Paused, Blocked, Error…), or why there is none.</param>
+/// <param name="StoredCron">The stored trigger's cron when it differs from configuration (serve reschedules it at start-up).</param>
+public sealed record JobListRow(
+    string Name,
+    string Cron,
+    WorkingDayRule Rule,
+    string TimeZone,
+    bool Enabled,
+    DateTimeOffset? NextEffectiveFire,
+    DateTimeOffset? PreviousFire,
+    string State,
+    string? StoredCron,
+    JobRun? LastRun);
+
+/// <summary>Reads the registered jobs' configuration, their triggers in the Quartz store and their last runs.</summary>
+public sealed class JobListing(
+    [FromKeyedServices(JobsServiceCollectionExtensions.SchedulerName)] ISchedulerFactory schedulers,
+    JobCatalog catalog,
+    IOptions<JobsOptions> options,
+    CalendarStore calendars,
+    JobRunStore runs,
+    TimeZoneInfo zone,
+    TimeProvider time)
+{
+    public async Task<IReadOnlyList<JobListRow>> ListAsync(CancellationToken ct)
+    {
+        var calendar = await calendars.LoadAsync(ct);
+        var lastRuns = await runs.LatestPerJobAsync(ct);
+        var scheduler = await schedulers.GetScheduler(ct);
+        var now = time.GetUtcNow();
+        var rows = new List<JobListRow>();
+        try
+        {
+            foreach (var job in catalog.All)
+            {
+                var schedule = options.Value.Schedules[job.Name];
+                var key = JobSchedules.TriggerKey(job.Name);
+                var stored = await scheduler.GetTrigger(key, ct);
+                string state;
+                string? storedCron = null;
+                DateTimeOffset? next = null;
+                if (stored is null)
+                {
+                    state = schedule.Enabled ? "not stored yet (serve schedules it)" : "disabled";
+                    if (schedule.Enabled)
+                    {
+                        var fireTimes = JobSchedules.CronFireTimes(schedule.Cron, zone);
+                        next = JobSchedules.NextEffectiveFire(fireTimes(now), fireTimes, schedule.Rule, calendar, zone);
+                    }
+                }
+                else
+                {
+                    state = (await scheduler.GetTriggerState(key, ct)).ToString();
+                    if (stored is ICronTrigger cron && !JobSchedules.Matches(cron, schedule, zone))
+                    {
+                        storedCron = $"{cron.CronExpressionString} {cron.TimeZone.Id}";
+                    }
+
+                    if (!schedule.Enabled)
+                    {
+                        state += ", disabled (serve removes it)";
+                    }
+
+                    // A stored next fire in the past means no node has run since; the scheduler fires it once on start.
+                    var first = stored.NextFireTimeUtc is { } n && n >= now ? n : stored.GetFireTimeAfter(now);
+                    next = JobSchedules.NextEffectiveFire(first, t => stored.GetFireTimeAfter(t), schedule.Rule, calendar, zone);
+                }
+
+                rows.Add(new JobListRow(
+                    job.Name, schedule.Cron, schedule.Rule, zone.Id, schedule.Enabled, next, stored?.PreviousFireTimeUtc, state, storedCron,
+                    lastRuns.GetValueOrDefault(job.Name)));
+            }
+        }
+        finally
+        {
+            // Never started, so this node never joined the cluster; shutting down only releases the store.
+            await scheduler.Shutdown(waitForJobsToComplete: false, CancellationToken.None);
+        }
+
+        return rows;
+    }
+}
