@@ -90,7 +90,8 @@ internal readonly record struct Numbering(NumberingLevel Level, string Token, st
 
             var delimiter = line[end];
             // "1.5亿元" is a decimal, not item 1; "1、2023年…" is item 1.
-            var isDecimalPoint = delimiter is '.' or '．' && end + 1 < line.Length && ChineseText.IsDigit(line[end + 1]);
+            var isDecimalPoint = delimiter is '.' or '．' && end + 1 < line.Length && ChineseText.IsDigit(line[end + 1])
+                && !StartsWithMonth(line, end + 1);
             if (delimiter is '.' or '．' or '、' && !isDecimalPoint)
             {
                 var digits = AsciiDigits(line, 0, end);
@@ -170,5 +171,17 @@ internal readonly record struct Numbering(NumberingLevel Level, string Token, st
         }
 
         return (total + current).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>"5.3月底前…" is item 5 followed by "3月底前…": a month or day is never a fraction.</summary>
+    private static bool StartsWithMonth(string line, int start)
+    {
+        var i = start;
+        while (i < line.Length && i - start < 2 && ChineseText.IsDigit(line[i]))
+        {
+            i++;
+        }
+
+        return i < line.Length && line[i] is '月' or '日';
     }
 }

@@ -7,6 +7,16 @@ namespace Supervisor.Core.Tests.Import;
 public class PlanTextParserTests
 {
     [Fact]
+    public void Parse_ReadsItemNumberBeforeAMonth_NotAsADecimal()
+    {
+        var doc = PlanTextParser.Parse("4.粮食稳产。(牵头单位:区农业农村局)\n\n5.3月底前完成项目清单编制。(牵头单位:区发改局)\n\n6.增长5.3%以上。(牵头单位:区统计局)\n");
+
+        Assert.Equal(["4", "5", "6"], doc.Tasks.Select(t => t.Code));
+        Assert.StartsWith("3月底前", doc.Tasks[1].Text, StringComparison.Ordinal);
+        Assert.Contains("增长5.3%以上", doc.Tasks[2].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_BuildsSectionPathsFromAllHeadingLevels()
     {
         var doc = PlanTextParser.Parse("""
