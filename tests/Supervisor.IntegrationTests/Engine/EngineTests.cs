@@ -8,32 +8,17 @@ using Supervisor.IntegrationTests.Infrastructure;
 
 namespace Supervisor.IntegrationTests.Engine;
 
-public sealed class EngineTests : IAsyncLifetime
+public sealed class EngineTests : MigratedDatabaseTest
 {
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-    private readonly TestDatabase _db = new();
-    private ServiceProvider _services = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _db.InitializeAsync();
-        await _db.MigrateAsync();
-        _services = TestServices.Create(_db);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _db.DisposeAsync();
-    }
 
     private static DateTimeOffset At(string local) => DateTimeOffset.Parse(local + "+08:00", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task ScanTwiceInARow_SecondAddsNoReminders()
     {
-        await RandomPlan.WriteAsync(_db.DataSource, seed: 7, tasks: 60, new DateOnly(2023, 5, 1), new DateOnly(2023, 8, 31), At("2023-06-26T09:00:00"));
-        var env = SupervisorProcess.Env(_db);
+        await RandomPlan.WriteAsync(Db.DataSource, seed: 7, tasks: 60, new DateOnly(2023, 5, 1), new DateOnly(2023, 8, 31), At("2023-06-26T09:00:00"));
+        var env = SupervisorProcess.Env(Db);
 
         var first = await SupervisorProcess.RunAsync(["scan", "--as-of", "2023-06-26T09:00+08:00", "--json"], env);
         var second = await SupervisorProcess.RunAsync(["scan", "--as-of", "2023-06-26T09:00+08:00", "--json"], env);
@@ -49,9 +34,9 @@ public sealed class EngineTests : IAsyncLifetime
     [Fact]
     public async Task ScanEveryDayForTwoMonths_RecordsExactlyWhatTheReminderPolicySays()
     {
-        var (milestones, _, _) = await RandomPlan.WriteAsync(_db.DataSource, seed: 11, tasks: 80, new DateOnly(2023, 9, 1), new DateOnly(2023, 11, 15), At("2099-01-01T00:00:00"));
-        var engine = _services.GetRequiredService<SupervisionEngine>();
-        var calendar = await _services.GetRequiredService<CalendarStore>().LoadAsync(CancellationToken.None);
+        var (milestones, _, _) = await RandomPlan.WriteAsync(Db.DataSource, seed: 11, tasks: 80, new DateOnly(2023, 9, 1), new DateOnly(2023, 11, 15), At("2099-01-01T00:00:00"));
+        var engine = Services.GetRequiredService<SupervisionEngine>();
+        var calendar = await Services.GetRequiredService<CalendarStore>().LoadAsync(CancellationToken.None);
         var options = new SupervisionOptions();
         var expected = new HashSet<(long, int, DateOnly)>();
         var history = milestones.ToDictionary(m => m.Id, _ => new ReminderHistory(null, null));
@@ -77,7 +62,7 @@ public sealed class EngineTests : IAsyncLifetime
             }
         }
 
-        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        await using var connection = await Db.DataSource.OpenConnectionAsync();
         var actual = (await connection.QueryAsync<(long Id, short Level, DateTime Day)>("select milestone_id, level, local_date from reminders"))
             .Select(r => (r.Id, (int)r.Level, DateOnly.FromDateTime(r.Day))).ToHashSet();
         Assert.NotEmpty(expected);
@@ -97,11 +82,11 @@ public sealed class EngineTests : IAsyncLifetime
     public async Task RatesJson_EqualsANaivePerUnitLoopOverTheSameRows()
     {
         var asOf = new DateOnly(2023, 7, 14);
-        var (milestones, roles, units) = await RandomPlan.WriteAsync(_db.DataSource, seed: 3, tasks: 150, new DateOnly(2023, 3, 1), new DateOnly(2023, 9, 30), At("2023-08-31T00:00:00"));
-        var calendar = await _services.GetRequiredService<CalendarStore>().LoadAsync(CancellationToken.None);
+        var (milestones, roles, units) = await RandomPlan.WriteAsync(Db.DataSource, seed: 3, tasks: 150, new DateOnly(2023, 3, 1), new DateOnly(2023, 9, 30), At("2023-08-31T00:00:00"));
+        var calendar = await Services.GetRequiredService<CalendarStore>().LoadAsync(CancellationToken.None);
         var options = new SupervisionOptions();
 
-        var result = await SupervisorProcess.RunAsync(["rates", "--as-of", "2023-07-14", "--json"], SupervisorProcess.Env(_db));
+        var result = await SupervisorProcess.RunAsync(["rates", "--as-of", "2023-07-14", "--json"], SupervisorProcess.Env(Db));
 
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.StdOut);
@@ -180,7 +165,7 @@ public sealed class EngineTests : IAsyncLifetime
     [InlineData("2023-07-01T00:00:01", "overdue")]
     public async Task Scan_AroundMidnight_SwitchesFromDueTodayToOverdue(string local, string expected)
     {
-        await using (var connection = await _db.DataSource.OpenConnectionAsync())
+        await using (var connection = await Db.DataSource.OpenConnectionAsync())
         {
             var now = At("2023-01-01T00:00:00").ToUniversalTime();
             var plan = await connection.ExecuteScalarAsync<long>("insert into plans (year, title, imported_at, updated_at) values (2023, 'p', @now, @now) returning id", new { now });
@@ -188,7 +173,7 @@ public sealed class EngineTests : IAsyncLifetime
             await connection.ExecuteAsync("insert into milestones (task_id, key, kind, title, due_date, original_due_date, created_at, updated_at) values (@task, 'completion', 'completion', '完成', '2023-06-30', '2023-06-30', @now, @now)", new { task, now });
         }
 
-        var result = await SupervisorProcess.RunAsync(["scan", "--as-of", local + "+08:00", "--json"], SupervisorProcess.Env(_db));
+        var result = await SupervisorProcess.RunAsync(["scan", "--as-of", local + "+08:00", "--json"], SupervisorProcess.Env(Db));
 
         using var json = JsonDocument.Parse(result.StdOut);
         Assert.Equal(1, json.RootElement.GetProperty("counts").GetProperty(expected).GetInt32());

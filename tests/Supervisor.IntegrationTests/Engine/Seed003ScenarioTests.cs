@@ -16,48 +16,37 @@ namespace Supervisor.IntegrationTests.Engine;
 ///   (区人社局), never done; every Q2 report is done on 06-25 evening, except task 3's (区科经局), done late on
 ///   06-26 10:00, and task 8's, never done.
 /// </summary>
-public sealed class Seed003ScenarioTests : IAsyncLifetime
+public sealed class Seed003ScenarioTests : MigratedDatabaseTest
 {
-    private readonly TestDatabase _db = new();
-    private ServiceProvider _services = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await _db.InitializeAsync();
-        await _db.MigrateAsync();
-        _services = TestServices.Create(_db);
-        await _services.GetRequiredService<PlanImportService>().ImportAsync(
+        await base.InitializeAsync();
+        await Services.GetRequiredService<PlanImportService>().ImportAsync(
             new PlanImportRequest(SharedFiles.Seed("003"), 2023, null, PlanFileFormat.Auto, DryRun: false), CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _db.DisposeAsync();
     }
 
     private static DateTimeOffset At(string local) => DateTimeOffset.Parse(local + "+08:00", System.Globalization.CultureInfo.InvariantCulture);
 
-    private SupervisionEngine Engine => _services.GetRequiredService<SupervisionEngine>();
+    private SupervisionEngine Engine => Services.GetRequiredService<SupervisionEngine>();
 
     private async Task CompleteAsync(string quarterKey, string at, params string[] exceptCodes)
     {
-        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        await using var connection = await Db.DataSource.OpenConnectionAsync();
         var ids = await connection.QueryAsync<long>(
             "select m.id from milestones m join tasks t on t.id = m.task_id where m.key = @quarterKey and not (t.code = any(@exceptCodes))",
             new { quarterKey, exceptCodes });
         foreach (var id in ids)
         {
-            await _services.GetRequiredService<ProgressStore>().CompleteAsync(id, At(at), Engine.Zone, "cli", "test", CancellationToken.None);
+            await Services.GetRequiredService<ProgressStore>().CompleteAsync(id, At(at), Engine.Zone, "cli", "test", CancellationToken.None);
         }
     }
 
     private async Task CompleteTaskAsync(string code, string quarterKey, string at)
     {
-        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        await using var connection = await Db.DataSource.OpenConnectionAsync();
         var id = await connection.QuerySingleAsync<long>(
             "select m.id from milestones m join tasks t on t.id = m.task_id where m.key = @quarterKey and t.code = @code", new { quarterKey, code });
-        await _services.GetRequiredService<ProgressStore>().CompleteAsync(id, At(at), Engine.Zone, "cli", "test", CancellationToken.None);
+        await Services.GetRequiredService<ProgressStore>().CompleteAsync(id, At(at), Engine.Zone, "cli", "test", CancellationToken.None);
     }
 
     [Fact]
@@ -127,12 +116,12 @@ public sealed class Seed003ScenarioTests : IAsyncLifetime
     public async Task TaskLight_TurnsYellow_WhenReportedProgressTrailsTheElapsedShareOfTheYear()
     {
         // Task 18 is due 2023-12-31 (年底前). On 07-01 about 50% of its window has passed.
-        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        await using var connection = await Db.DataSource.OpenConnectionAsync();
         var completion = await connection.QuerySingleAsync<long>(
             "select m.id from milestones m join tasks t on t.id = m.task_id where t.code = '18' and m.kind = 'completion'");
         await CompleteAsync("report-2023Q1", "2023-03-20T10:00:00");
         await CompleteAsync("report-2023Q2", "2023-06-20T10:00:00");
-        var progress = _services.GetRequiredService<ProgressStore>();
+        var progress = Services.GetRequiredService<ProgressStore>();
 
         await progress.ReportAsync(completion, 20, "前期工作", null, "cli", "test", At("2023-06-28T10:00:00"), CancellationToken.None);
         var behind = (await Engine.TaskLightsAsync(new DateOnly(2023, 7, 1), null, CancellationToken.None)).Single(t => t.Code == "18");
@@ -147,9 +136,9 @@ public sealed class Seed003ScenarioTests : IAsyncLifetime
     [Fact]
     public async Task CompleteCommand_SaysLateOrOnTime_AndKeepsTheFirstCompletion()
     {
-        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        await using var connection = await Db.DataSource.OpenConnectionAsync();
         var id = await connection.QuerySingleAsync<long>("select m.id from milestones m join tasks t on t.id = m.task_id where t.code = '1' and m.key = 'report-2023Q1'");
-        var env = SupervisorProcess.Env(_db);
+        var env = SupervisorProcess.Env(Db);
 
         var late = await SupervisorProcess.RunAsync(["complete", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--at", "2023-03-27T10:00+08:00"], env);
         var again = await SupervisorProcess.RunAsync(["complete", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--at", "2023-03-20T10:00+08:00"], env);

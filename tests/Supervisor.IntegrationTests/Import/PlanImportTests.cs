@@ -7,26 +7,10 @@ using Supervisor.IntegrationTests.Infrastructure;
 
 namespace Supervisor.IntegrationTests.Import;
 
-public sealed class PlanImportTests : IAsyncLifetime
+public sealed class PlanImportTests : MigratedDatabaseTest
 {
-    private readonly TestDatabase _db = new();
-    private ServiceProvider _services = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _db.InitializeAsync();
-        await _db.MigrateAsync();
-        _services = TestServices.Create(_db);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
     private Task<PlanImportResult> ImportAsync(string path, int? year = 2023, string? title = null, bool dryRun = false) =>
-        _services.GetRequiredService<PlanImportService>().ImportAsync(new PlanImportRequest(path, year, title, PlanFileFormat.Auto, dryRun), CancellationToken.None);
+        Services.GetRequiredService<PlanImportService>().ImportAsync(new PlanImportRequest(path, year, title, PlanFileFormat.Auto, dryRun), CancellationToken.None);
 
     [Fact]
     public async Task Import_Seed003_StoresItem12WithLeaderLeadCoUnitsAndGroup()
@@ -34,7 +18,7 @@ public sealed class PlanImportTests : IAsyncLifetime
         var result = await ImportAsync(SharedFiles.Seed("003"));
 
         Assert.Equal(21, result.Summary!.TasksCreated);
-        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        await using var connection = await Db.DataSource.OpenConnectionAsync();
         const string sql = """
             select u.name, tu.role from task_units tu join units u on u.id = tu.unit_id join tasks t on t.id = tu.task_id
             where t.code = '12' order by tu.position
@@ -56,12 +40,12 @@ public sealed class PlanImportTests : IAsyncLifetime
     {
         await ImportAsync(SharedFiles.Seed("003"));
         await ImportAsync(SharedFiles.Seed("001"), year: 2023, title: "打好经济增长主动仗工作方案");
-        var first = await RowCounts.ReadAsync(_db.DataSource);
+        var first = await RowCounts.ReadAsync(Db.DataSource);
 
         var again = await ImportAsync(SharedFiles.Seed("003"));
         await ImportAsync(SharedFiles.Seed("001"), year: 2023, title: "打好经济增长主动仗工作方案");
 
-        Assert.Equal(first, await RowCounts.ReadAsync(_db.DataSource));
+        Assert.Equal(first, await RowCounts.ReadAsync(Db.DataSource));
         Assert.Equal(0, again.Summary!.TasksCreated);
         Assert.Equal(21, again.Summary.TasksUpdated);
         Assert.Equal(0, again.Summary.MilestonesCreated);
@@ -71,7 +55,7 @@ public sealed class PlanImportTests : IAsyncLifetime
     public async Task Reimport_KeepsTheCompletionOfDoneMilestones()
     {
         await ImportAsync(SharedFiles.Seed("003"));
-        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        await using var connection = await Db.DataSource.OpenConnectionAsync();
         var completedAt = new DateTimeOffset(2023, 3, 20, 10, 0, 0, TimeSpan.FromHours(8));
         var id = await connection.QuerySingleAsync<long>("select id from milestones order by due_date, id limit 1");
         await connection.ExecuteAsync("update milestones set status = 'done', completed_at = @completedAt where id = @id", new { id, completedAt = completedAt.ToUniversalTime() });
@@ -86,13 +70,13 @@ public sealed class PlanImportTests : IAsyncLifetime
     [Fact]
     public async Task DryRun_ParsesButWritesNothing()
     {
-        var before = await RowCounts.ReadAsync(_db.DataSource);
+        var before = await RowCounts.ReadAsync(Db.DataSource);
 
         var result = await ImportAsync(SharedFiles.Seed("003"), dryRun: true);
 
         Assert.Null(result.Summary);
         Assert.Equal(21, result.Plan.Tasks.Count);
-        Assert.Equal(before, await RowCounts.ReadAsync(_db.DataSource));
+        Assert.Equal(before, await RowCounts.ReadAsync(Db.DataSource));
     }
 
     [Theory]
@@ -104,7 +88,7 @@ public sealed class PlanImportTests : IAsyncLifetime
         var result = await ImportAsync(SharedFiles.Seed(seed));
 
         Assert.NotEmpty(result.Plan.Tasks);
-        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        await using var connection = await Db.DataSource.OpenConnectionAsync();
         Assert.Equal(0, await connection.QuerySingleAsync<int>("select count(*)::int from units"));
         Assert.Equal(0, await connection.QuerySingleAsync<int>("select count(*)::int from task_units"));
         Assert.Equal(result.Plan.Tasks.Count, await connection.QuerySingleAsync<int>("select count(*)::int from tasks where no_responsible_unit"));
@@ -134,7 +118,7 @@ public sealed class PlanImportTests : IAsyncLifetime
     public async Task Import_NormalisesUnitsAgainstTheDirectory_WhenTheDirectoryHasAliases()
     {
         var demo = Path.Combine(RepoFiles.Root, "demo");
-        var env = SupervisorProcess.Env(_db);
+        var env = SupervisorProcess.Env(Db);
         Assert.Equal(0, (await SupervisorProcess.RunAsync(["units", "import", Path.Combine(demo, "units.csv")], env)).ExitCode);
 
         var result = await ImportAsync(Path.Combine(demo, "plan-2026.txt"), year: 2026);
@@ -144,7 +128,7 @@ public sealed class PlanImportTests : IAsyncLifetime
         Assert.Contains("县住房和城乡建设局", names);
         Assert.DoesNotContain("县发改局", names);
         Assert.Equal(8, names.Count);
-        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        await using var connection = await Db.DataSource.OpenConnectionAsync();
         Assert.Equal(8, await connection.QuerySingleAsync<int>("select count(*)::int from units"));
     }
 }
