@@ -35,7 +35,10 @@ public static class PlanAssembler
     {
         if (document.Tasks.Count == 0)
         {
-            throw new BadInputException("no task found: the file has no numbered items (1. …) or table rows with a task column");
+            var reason = document.Warnings.Count > 0 ? document.Warnings[0].Message : null;
+            throw new BadInputException(reason is null
+                ? "no task found: the file has no numbered items (1. …) or table rows with a task column"
+                : $"no task found: {reason}");
         }
 
         var warnings = document.Warnings.ToList();

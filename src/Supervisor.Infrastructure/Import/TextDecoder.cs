@@ -23,7 +23,12 @@ public static class TextDecoder
 
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
-            return (Checked(DecodeStrict(StrictUtf8, bytes[3..], displayName, "UTF-8"), displayName), "UTF-8 (BOM)");
+            if (TryUtf8(bytes[3..], out var bomText, out var cut))
+            {
+                return (Checked(bomText, displayName), cut ? "UTF-8 (BOM; last character cut off)" : "UTF-8 (BOM)");
+            }
+
+            throw new BadInputException($"{displayName}: starts with a UTF-8 byte-order mark but is not UTF-8 (saved from GB18030 with a wrong label?); re-save it as UTF-8");
         }
 
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
@@ -37,16 +42,39 @@ public static class TextDecoder
             throw new BadInputException($"{displayName}: looks like a binary file, not a text, XLSX or CSV plan (it contains NUL bytes)");
         }
 
-        try
+        if (TryUtf8(bytes, out var utf8, out var truncated))
         {
-            return (Checked(StrictUtf8.GetString(bytes), displayName), "UTF-8");
-        }
-        catch (DecoderFallbackException)
-        {
-            // Not UTF-8: Chinese government documents are otherwise GBK/GB18030 (GB18030 is a superset of GBK).
+            return (Checked(utf8, displayName), truncated ? "UTF-8 (last character cut off)" : "UTF-8");
         }
 
+        // Not UTF-8: Chinese government documents are otherwise GBK/GB18030 (GB18030 is a superset of GBK).
+
         return (Checked(DecodeStrict(GetGb18030Strict(), bytes, displayName, "UTF-8 or GB18030"), displayName), "GB18030");
+    }
+
+    /// <summary>Strict UTF-8; a file cut inside its very last character (a truncated download) still counts as UTF-8.</summary>
+    private static bool TryUtf8(ReadOnlySpan<byte> bytes, out string text, out bool truncated)
+    {
+        truncated = false;
+        for (var cut = 0; cut <= 3 && cut < bytes.Length; cut++)
+        {
+            try
+            {
+                text = StrictUtf8.GetString(bytes[..^cut]);
+                truncated = cut > 0;
+                return true;
+            }
+            catch (DecoderFallbackException) when (cut < 3)
+            {
+            }
+            catch (DecoderFallbackException)
+            {
+                break;
+            }
+        }
+
+        text = "";
+        return false;
     }
 
     private static string DecodeStrict(Encoding encoding, ReadOnlySpan<byte> bytes, string displayName, string expected)

@@ -30,8 +30,9 @@ public static class ImportCommands
             {
                 var quiet = parse.GetValue(json);
                 var path = parse.GetValue(file)!;
+                // Progress is for a person at a terminal; scripts reading stderr get only the one error line.
                 var large = File.Exists(path) && new FileInfo(path).Length > 256 * 1024;
-                if (large && !quiet)
+                if (large && !quiet && !Console.IsErrorRedirected)
                 {
                     Console.Error.WriteLine($"reading {Path.GetFileName(path)} ({new FileInfo(path).Length / 1024} KB)…");
                 }
