@@ -96,6 +96,53 @@ public static class DeliveryCommands
         return command;
     }
 
+    public static Command Dispatch()
+    {
+        var once = new Option<bool>("--once") { Description = "One pass: send everything due now, then exit" };
+        var json = new Option<bool>("--json") { Description = "Print the pass totals as JSON" };
+        var command = new Command("dispatch", "Send due messages (what reminder-dispatch does); without --once, keep polling until stopped.") { once, json };
+        command.SetAction((parse, ct) => CliHost.RunAsync(
+            async (services, token) =>
+            {
+                var worker = Dispatcher.NewWorkerId();
+                var time = services.GetRequiredService<TimeProvider>();
+                var poll = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>().Value.PollInterval;
+                while (true)
+                {
+                    DispatchResult result;
+                    using (var scope = services.CreateScope())
+                    {
+                        result = await scope.ServiceProvider.GetRequiredService<Dispatcher>().RunPassAsync(time, worker, token);
+                    }
+
+                    if (parse.GetValue(json))
+                    {
+                        Json.Print(result);
+                    }
+                    else if (parse.GetValue(once) || result.Claimed > 0)
+                    {
+                        Console.WriteLine($"claimed {result.Claimed}: sent {result.Sent}, retrying {result.Retrying}, dead {result.Dead}, held {result.Held} (escalations queued {result.Composed})");
+                    }
+
+                    if (parse.GetValue(once))
+                    {
+                        return ExitCodes.Ok;
+                    }
+
+                    try
+                    {
+                        await Task.Delay(poll, time, token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return ExitCodes.Ok;
+                    }
+                }
+            },
+            ct));
+        return command;
+    }
+
     private static async Task<long> UnitIdAsync(IServiceProvider services, string name, CancellationToken ct)
     {
         await using var connection = await services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync(ct);

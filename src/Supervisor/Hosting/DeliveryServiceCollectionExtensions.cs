@@ -24,6 +24,10 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<TemplateSet>();
         services.AddSingleton<ComposeStore>();
         services.AddSingleton<ReminderComposer>();
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<EmailSender>();
+        services.AddHttpClient<SmsSender>();
+        services.AddTransient<Dispatcher>();
         return services;
     }
 

@@ -19,3 +19,18 @@ public sealed class UnitDigestJob(ReminderComposer composer) : ISupervisorJob
             ("unreachable", result.Gaps));
     }
 }
+
+/// <summary>
+/// reminder-dispatch (every minute): compose owed escalations, then send every due message — claimed under a lease,
+/// sent with bounded concurrency, every attempt recorded. One pass ends when nothing is due.
+/// </summary>
+public sealed class ReminderDispatchJob(Dispatcher dispatcher) : ISupervisorJob
+{
+    public async Task<JobPassResult> RunAsync(JobPassContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var r = await dispatcher.RunPassAsync(context.Time, Dispatcher.NewWorkerId(), ct);
+        return JobPassResult.Done(
+            ("escalationsQueued", r.Composed), ("claimed", r.Claimed), ("sent", r.Sent), ("retrying", r.Retrying), ("dead", r.Dead), ("held", r.Held));
+    }
+}

@@ -68,6 +68,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSupervisorJob<RatesSnapshotJob>("rates-snapshot");
         services.AddSupervisorJob<HousekeepingJob>("housekeeping");
         services.AddSupervisorJob<UnitDigestJob>("unit-digest");
+        services.AddSupervisorJob<ReminderDispatchJob>("reminder-dispatch");
         return services;
     }
 
