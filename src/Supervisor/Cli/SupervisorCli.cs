@@ -23,6 +23,8 @@ public static class SupervisorCli
         root.Subcommands.Add(EngineCommands.Complete());
         root.Subcommands.Add(BenchCommands.Bench());
         root.Subcommands.Add(JobCommands.Job());
+        root.Subcommands.Add(DeliveryCommands.Preview());
+        root.Subcommands.Add(DeliveryCommands.Dispatch());
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Supervisor.Core.Engine;
 using Supervisor.Core.Milestones;
+using Supervisor.Infrastructure.Delivery;
 using Supervisor.Infrastructure.Postgres;
 using Supervisor.Jobs;
 
@@ -42,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DirectoryStore>();
         services.AddSingleton<CalendarStore>();
         services.AddSingleton<Supervisor.Infrastructure.Import.PlanImportService>();
+        services.AddDelivery(configuration);
         services.AddSingleton<Migrator>(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Migrator>>()));
 
@@ -60,6 +62,10 @@ public static class ServiceCollectionExtensions
         _ = services.GetRequiredService<IOptions<SupervisionOptions>>().Value;
         _ = services.GetRequiredService<IOptions<JobsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<HousekeepingOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SmtpOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SmsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<OfficeOptions>>().Value;
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

@@ -67,6 +67,8 @@ public static class JobsServiceCollectionExtensions
         services.AddSupervisorJob<MilestoneScanJob>("milestone-scan");
         services.AddSupervisorJob<RatesSnapshotJob>("rates-snapshot");
         services.AddSupervisorJob<HousekeepingJob>("housekeeping");
+        services.AddSupervisorJob<UnitDigestJob>("unit-digest");
+        services.AddSupervisorJob<ReminderDispatchJob>("reminder-dispatch");
         return services;
     }
 

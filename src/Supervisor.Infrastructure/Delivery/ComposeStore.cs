@@ -1,0 +1,150 @@
+using System.Data;
+using Dapper;
+using Npgsql;
+
+namespace Supervisor.Infrastructure.Delivery;
+
+public sealed record ComposeResult(int Reminders, int Messages, int MessagesAlreadyQueued, int Gaps);
+
+/// <summary>
+/// reminders → messages. Reads uncomposed reminders (locked, so two composers never take the same ones), and in the
+/// same transaction inserts the messages, links message_reminders, records gaps and sets composed_at: a reminder is
+/// either composed into the outbox or still owed, whatever crashes.
+/// </summary>
+public sealed class ComposeStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Uncomposed reminders of <paramref name="levels"/> owed on or before <paramref name="today"/>, optionally for one unit.</summary>
+    public static async Task<(List<ReminderItem> Reminders, List<TaskUnitContact> Units, List<TaskLeaderContact> Leaders)> LoadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? tx, DateOnly today, int[] levels, bool lockRows, CancellationToken ct)
+    {
+        // SKIP LOCKED: a second composer at the same moment takes none of these and leaves them for this one.
+        var sql = """
+            select r.id as reminderid, r.level::int as level, r.local_date as localdate, r.working_days_overdue as workingdaysoverdue,
+                   r.calendar_days_overdue as calendardaysoverdue, m.id as milestoneid, m.title as milestone, m.due_date as duedate,
+                   t.id as taskid, t.code, t.title as tasktitle
+            from reminders r
+            join milestones m on m.id = r.milestone_id
+            join tasks t on t.id = m.task_id
+            where r.composed_at is null and r.local_date <= @today and r.level = any(@levels)
+            order by r.id
+            """ + (lockRows ? "\nfor update of r skip locked" : "");
+        var reminders = (await connection.QueryAsync<(long ReminderId, int Level, DateTime LocalDate, int Wd, int Cd, long MilestoneId, string Milestone, DateTime DueDate, long TaskId, string Code, string TaskTitle)>(
+            new CommandDefinition(sql, new { today, levels = levels.Select(l => (short)l).ToArray() }, tx, cancellationToken: ct)))
+            .Select(r => new ReminderItem(r.ReminderId, r.Level, DateOnly.FromDateTime(r.LocalDate), r.Wd, r.Cd, r.MilestoneId, r.Milestone, DateOnly.FromDateTime(r.DueDate), r.TaskId, r.Code, r.TaskTitle))
+            .ToList();
+        var taskIds = reminders.Select(r => r.TaskId).Distinct().ToArray();
+
+        // Paused units get nothing (the office stopped chasing them).
+        const string unitsSql = """
+            select tu.task_id as taskid, tu.role as taskrole, u.id as unitid, u.name as unitname,
+                   c.role as contactrole, c.name as contactname, c.phone, c.email
+            from task_units tu
+            join units u on u.id = tu.unit_id
+            left join contacts c on c.unit_id = u.id
+            where tu.task_id = any(@taskIds) and u.paused_at is null
+            order by tu.task_id, tu.position, u.id, c.role
+            """;
+        var units = (await connection.QueryAsync<TaskUnitContact>(new CommandDefinition(unitsSql, new { taskIds }, tx, cancellationToken: ct))).ToList();
+        const string leadersSql = """
+            select tl.task_id as taskid, l.id as leaderid, l.name as leadername, c.name as contactname, c.phone, c.email
+            from task_leaders tl
+            join leaders l on l.id = tl.leader_id
+            left join contacts c on c.leader_id = l.id
+            where tl.task_id = any(@taskIds)
+            order by tl.task_id, tl.position
+            """;
+        var leaders = (await connection.QueryAsync<TaskLeaderContact>(new CommandDefinition(leadersSql, new { taskIds }, tx, cancellationToken: ct))).ToList();
+        return (reminders, units, leaders);
+    }
+
+    /// <summary>Loads, composes with <paramref name="compose"/> and saves in one transaction.</summary>
+    public async Task<ComposeResult> ComposeAsync(DateOnly today, int[] levels, DateTimeOffset now, Func<List<ReminderItem>, List<TaskUnitContact>, List<TaskLeaderContact>, Composition> compose, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(compose);
+        now = now.ToUniversalTime();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var (reminders, units, leaders) = await LoadAsync(connection, tx, today, levels, lockRows: true, ct);
+        if (reminders.Count == 0)
+        {
+            return new ComposeResult(0, 0, 0, 0);
+        }
+
+        var composition = compose(reminders, units, leaders);
+        var messages = composition.Messages;
+
+        // The key is the ledger: a message already queued for this recipient, kind and day stays as it is, and the
+        // reminders are linked to it (one e-mail and one SMS per recipient per day, never a second).
+        const string insertMessages = """
+            insert into messages (key, channel, kind, local_date, recipient_address, recipient_name, unit_id, leader_id,
+                                  subject, body_text, body_html, state, next_attempt_at, created_at)
+            select m.key, m.channel, m.kind, m.local_date, m.address, m.name, m.unit_id, m.leader_id, m.subject, m.body_text, m.body_html,
+                   'pending', @now, @now
+            from unnest(@keys, @channels, @kinds, @dates, @addresses, @names, @unitIds, @leaderIds, @subjects, @texts, @htmls)
+                 as m(key, channel, kind, local_date, address, name, unit_id, leader_id, subject, body_text, body_html)
+            on conflict (key) do nothing
+            returning key
+            """;
+        var inserted = (await connection.QueryAsync<string>(new CommandDefinition(
+            insertMessages,
+            new
+            {
+                now,
+                keys = messages.Select(m => m.Key).ToArray(),
+                channels = messages.Select(m => m.Channel).ToArray(),
+                kinds = messages.Select(m => m.Kind).ToArray(),
+                dates = messages.Select(m => m.LocalDate).ToArray(),
+                addresses = messages.Select(m => m.Address).ToArray(),
+                names = messages.Select(m => m.Name).ToArray(),
+                unitIds = messages.Select(m => m.UnitId).ToArray(),
+                leaderIds = messages.Select(m => m.LeaderId).ToArray(),
+                subjects = messages.Select(m => m.Subject).ToArray(),
+                texts = messages.Select(m => m.BodyText).ToArray(),
+                htmls = messages.Select(m => m.BodyHtml).ToArray(),
+            },
+            tx,
+            cancellationToken: ct))).Count();
+
+        var links = messages.SelectMany(m => m.ReminderIds.Select(r => (m.Key, Reminder: r))).ToList();
+        const string link = """
+            insert into message_reminders (message_id, reminder_id)
+            select m.id, l.reminder_id
+            from unnest(@keys, @reminderIds) as l(key, reminder_id)
+            join messages m on m.key = l.key
+            on conflict do nothing
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            link, new { keys = links.Select(l => l.Key).ToArray(), reminderIds = links.Select(l => l.Reminder).ToArray() }, tx, cancellationToken: ct));
+
+        const string gaps = """
+            insert into reminder_gaps (reminder_id, unit_id, leader_id, reason, recorded_at)
+            select g.reminder_id, g.unit_id, g.leader_id, g.reason, @now
+            from unnest(@reminderIds, @unitIds, @leaderIds, @reasons) as g(reminder_id, unit_id, leader_id, reason)
+            on conflict do nothing
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            gaps,
+            new
+            {
+                now,
+                reminderIds = composition.Gaps.Select(g => g.ReminderId).ToArray(),
+                unitIds = composition.Gaps.Select(g => g.UnitId).ToArray(),
+                leaderIds = composition.Gaps.Select(g => g.LeaderId).ToArray(),
+                reasons = composition.Gaps.Select(g => g.Reason).ToArray(),
+            },
+            tx,
+            cancellationToken: ct));
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update reminders set composed_at = @now where id = any(@ids)", new { now, ids = composition.ReminderIds.ToArray() }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return new ComposeResult(reminders.Count, inserted, messages.Count - inserted, composition.Gaps.Count);
+    }
+
+    /// <summary>For <c>preview</c>: the same load, no locks, no writes.</summary>
+    public async Task<(List<ReminderItem> Reminders, List<TaskUnitContact> Units, List<TaskLeaderContact> Leaders)> PeekAsync(DateOnly today, int[] levels, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await LoadAsync(connection, null, today, levels, lockRows: false, ct);
+    }
+}

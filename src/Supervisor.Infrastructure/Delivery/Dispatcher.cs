@@ -1,0 +1,170 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Supervisor.Core.Delivery;
+using Supervisor.Infrastructure.Postgres;
+
+namespace Supervisor.Infrastructure.Delivery;
+
+public sealed record DispatchResult(int Composed, int Claimed, int Sent, int Retrying, int Dead, int Held);
+
+/// <summary>
+/// One dispatch pass: compose owed escalations (level 3 goes out now, not tomorrow morning), then claim → send → ack
+/// batch after batch until nothing is due. E-mail and SMS run side by side, each with its own bounded parallelism.
+/// </summary>
+public sealed partial class Dispatcher(
+    OutboxStore outbox,
+    ReminderComposer composer,
+    EmailSender email,
+    SmsSender sms,
+    CalendarStore calendars,
+    IOptions<DeliveryOptions> delivery,
+    IOptions<SmsOptions> smsOptions,
+    TimeZoneInfo zone,
+    ILogger<Dispatcher> logger) : IDisposable
+{
+    private readonly RateLimiter _smsRate = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = Math.Max(1, (int)Math.Ceiling(smsOptions.Value.RatePerSecond)),
+        TokensPerPeriod = Math.Max(1, (int)Math.Ceiling(smsOptions.Value.RatePerSecond)),
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = int.MaxValue,
+        AutoReplenishment = true,
+    });
+
+    public static string NewWorkerId() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+
+    public async Task<DispatchResult> RunPassAsync(TimeProvider time, string worker, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var composed = await composer.ComposeAsync(time.GetUtcNow(), ReminderComposer.EscalationOnly, ct);
+        var calendar = await calendars.LoadAsync(ct);
+        int claimed = 0, sent = 0, retrying = 0, dead = 0, held = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow();
+            var batch = await outbox.ClaimAsync(worker, now, delivery.Value.Lease, delivery.Value.BatchSize, ct);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            claimed += batch.Count;
+            var acks = await ProcessAsync(batch, now, time, calendar, ct);
+            await outbox.AckAsync(worker, acks, time.GetUtcNow(), ct);
+            sent += acks.Count(a => a.Ack.State == "sent");
+            retrying += acks.Count(a => a.Ack.State == "failed");
+            dead += acks.Count(a => a.Ack.State == "dead");
+            held += acks.Count(a => a.Ack.State == "held");
+        }
+
+        return new DispatchResult(composed.Messages, claimed, sent, retrying, dead, held);
+    }
+
+    private async Task<List<(OutboxMessage Message, MessageAck Ack)>> ProcessAsync(
+        IReadOnlyList<OutboxMessage> batch, DateTimeOffset now, TimeProvider time, Core.Calendar.WorkingCalendar calendar, CancellationToken ct)
+    {
+        var acks = new System.Collections.Concurrent.ConcurrentBag<(OutboxMessage, MessageAck)>();
+        var toSend = new List<OutboxMessage>();
+        var o = smsOptions.Value;
+        var quiet = new QuietHours(o.QuietHoursStart, o.QuietHoursEnd);
+        var smsMessages = batch.Where(m => m.Channel == "sms").ToList();
+        var sentToday = smsMessages.Count == 0 ? [] : await outbox.SmsSentOnAsync(smsMessages.Select(m => m.Address).Distinct().ToList(), LocalDate(now), ct);
+        foreach (var m in batch)
+        {
+            if (m.Channel != "sms")
+            {
+                toSend.Add(m);
+                continue;
+            }
+
+            // Quiet hours and non-working days hold a text until the next allowed time; it is never dropped.
+            if (!(m.Kind == MessageComposer.Escalation && o.EscalationIgnoresQuietHours) && quiet.NextAllowed(now, zone, calendar) is var allowed && allowed > now)
+            {
+                acks.Add((m, new MessageAck(m.Id, "held", allowed, null, "quiet hours", null, now)));
+                continue;
+            }
+
+            var count = sentToday.GetValueOrDefault(m.Address);
+            if (count >= o.DailyCapPerRecipient)
+            {
+                var tomorrow = LocalDate(now).AddDays(1).ToDateTime(TimeOnly.MinValue);
+                var next = quiet.NextAllowed(new DateTimeOffset(tomorrow, zone.GetUtcOffset(tomorrow)), zone, calendar);
+                acks.Add((m, new MessageAck(m.Id, "held", next, null, $"daily SMS cap {o.DailyCapPerRecipient} reached", null, now)));
+                continue;
+            }
+
+            sentToday[m.Address] = count + 1;
+            toSend.Add(m);
+        }
+
+        await Task.WhenAll(
+            SendAllAsync(toSend.Where(m => m.Channel == "email"), email, null, acks, time, ct),
+            SendAllAsync(toSend.Where(m => m.Channel == "sms"), sms, _smsRate, acks, time, ct));
+        return [.. acks];
+    }
+
+    private async Task SendAllAsync(
+        IEnumerable<OutboxMessage> messages, IMessageSender sender, RateLimiter? rate, System.Collections.Concurrent.ConcurrentBag<(OutboxMessage, MessageAck)> acks, TimeProvider time, CancellationToken ct)
+    {
+        await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = sender.Parallelism, CancellationToken = ct }, async (m, token) =>
+        {
+            if (rate is not null)
+            {
+                using var lease = await rate.AcquireAsync(1, token);
+            }
+
+            var started = time.GetUtcNow();
+            SendResult result;
+            try
+            {
+                result = await sender.SendAsync(m, token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A sender bug must not lose the message: it is retried like any transient failure.
+                result = new SendResult(AttemptOutcome.Transient, ex.GetType().Name + ": " + ex.Message);
+            }
+
+            acks.Add((m, Decide(m, result, started, time.GetUtcNow())));
+        });
+    }
+
+    private MessageAck Decide(OutboxMessage m, SendResult result, DateTimeOffset started, DateTimeOffset now)
+    {
+        var address = PhoneMask.Address(m.Address);
+        switch (result.Outcome)
+        {
+            case AttemptOutcome.Sent:
+                LogSent(logger, m.Channel, address, m.Key.Length, m.Attempts + 1);
+                return new MessageAck(m.Id, "sent", null, AttemptOutcome.Sent, null, result.ProviderMessageId, started);
+            case AttemptOutcome.Permanent:
+                LogDead(logger, m.Channel, address, result.Error);
+                return new MessageAck(m.Id, "dead", null, AttemptOutcome.Permanent, result.Error, null, started);
+            default:
+                var d = delivery.Value;
+                var next = Backoff.Next(now, m.CreatedAt, m.Attempts + 1, d.BackoffMin, d.BackoffMax, d.GiveUpAfter, Random.Shared.NextDouble());
+                if (next is null)
+                {
+                    LogDead(logger, m.Channel, address, "gave up: " + result.Error);
+                    return new MessageAck(m.Id, "dead", null, AttemptOutcome.Transient, $"gave up after {d.GiveUpAfter}: {result.Error}", null, started);
+                }
+
+                LogRetry(logger, m.Channel, address, result.Error, next.Value);
+                return new MessageAck(m.Id, "failed", next, AttemptOutcome.Transient, result.Error, null, started);
+        }
+    }
+
+    private DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
+
+    public void Dispose() => _smsRate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Channel} to {Address} sent (key length {KeyLength}, attempt {Attempt})")]
+    private static partial void LogSent(ILogger logger, string channel, string address, int keyLength, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Channel} to {Address} failed, retry at {Next}: {Error}")]
+    private static partial void LogRetry(ILogger logger, string channel, string address, string? error, DateTimeOffset next);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Channel} to {Address} is dead: {Error}")]
+    private static partial void LogDead(ILogger logger, string channel, string address, string? error);
+}

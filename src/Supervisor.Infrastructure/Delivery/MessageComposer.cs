@@ -1,0 +1,187 @@
+using System.Globalization;
+using Supervisor.Core.Delivery;
+
+namespace Supervisor.Infrastructure.Delivery;
+
+/// <summary>One owed reminder with what a message needs to say about it.</summary>
+public sealed record ReminderItem(
+    long ReminderId, int Level, DateOnly LocalDate, int WorkingDaysOverdue, int CalendarDaysOverdue,
+    long MilestoneId, string Milestone, DateOnly DueDate, long TaskId, string Code, string TaskTitle);
+
+/// <summary>A unit on a task, with one of its contacts (liaison or head) when it has any.</summary>
+public sealed record TaskUnitContact(long TaskId, string TaskRole, long UnitId, string UnitName, string? ContactRole, string? ContactName, string? Phone, string? Email);
+
+/// <summary>A responsible leader of a task, with the leader's contact when there is one.</summary>
+public sealed record TaskLeaderContact(long TaskId, long LeaderId, string LeaderName, string? ContactName, string? Phone, string? Email);
+
+public sealed record ComposedMessage(
+    string Key, string Channel, string Kind, DateOnly LocalDate, string Address, string? Name, long? UnitId, long? LeaderId,
+    string? Subject, string BodyText, string? BodyHtml, IReadOnlyList<long> ReminderIds);
+
+/// <summary>A reminder that reached nobody for a unit or leader: recorded for the office's digest.</summary>
+public sealed record ReminderGap(long ReminderId, long? UnitId, long? LeaderId, string Who, string Reason);
+
+public sealed record Composition(IReadOnlyList<ComposedMessage> Messages, IReadOnlyList<ReminderGap> Gaps, IReadOnlyList<long> ReminderIds);
+
+/// <summary>What the templates are filled with besides the items.</summary>
+public sealed record CompositionContext(DateOnly Today, string Office, string Sign, string LinkBaseUrl, bool CoUnitNotices, int EscalateAfterWorkingDays, IReadOnlyList<string> OfficeEmails, IReadOnlyList<string> OfficePhones);
+
+/// <summary>
+/// Turns owed reminders into one e-mail and one SMS per recipient, kind and day: level 1 → unit liaison (co units
+/// marked 配合 when enabled); level 2 → liaison and head; level 3 → responsible leaders and the office list. Pure.
+/// </summary>
+public static class MessageComposer
+{
+    public const string UnitDigest = "unit_digest";
+    public const string Escalation = "escalation";
+
+    private sealed record Recipient(string Address, string Channel, string Kind, string? Name, long? UnitId, long? LeaderId);
+
+    private sealed record Line(ReminderItem Item, string Role, string Unit);
+
+    public static Composition Compose(
+        IReadOnlyList<ReminderItem> reminders,
+        IReadOnlyList<TaskUnitContact> units,
+        IReadOnlyList<TaskLeaderContact> leaders,
+        CompositionContext context,
+        Func<string, MessageTemplates> templates)
+    {
+        ArgumentNullException.ThrowIfNull(reminders);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(templates);
+        var unitsByTask = units.ToLookup(u => u.TaskId);
+        var leadersByTask = leaders.ToLookup(l => l.TaskId);
+        var lines = new Dictionary<Recipient, List<Line>>();
+        var gaps = new List<ReminderGap>();
+
+        void Add(Recipient recipient, Line line)
+        {
+            if (!lines.TryGetValue(recipient, out var list))
+            {
+                lines[recipient] = list = [];
+            }
+
+            if (!list.Any(l => l.Item.ReminderId == line.Item.ReminderId))
+            {
+                list.Add(line);
+            }
+        }
+
+        void AddContact(string kind, string? name, string? email, string? phone, long? unitId, long? leaderId, Line line)
+        {
+            if (email is not null)
+            {
+                Add(new Recipient(email.Trim().ToLowerInvariant(), "email", kind, name, unitId, leaderId), line);
+            }
+
+            if (phone is not null)
+            {
+                Add(new Recipient(phone.Trim(), "sms", kind, name, unitId, leaderId), line);
+            }
+        }
+
+        foreach (var r in reminders)
+        {
+            var taskUnits = unitsByTask[r.TaskId].GroupBy(u => u.UnitId).ToList();
+            var leadNames = string.Join("、", taskUnits.Where(g => g.First().TaskRole == "lead").Select(g => g.First().UnitName));
+            if (r.Level is 1 or 2)
+            {
+                foreach (var unit in taskUnits)
+                {
+                    var first = unit.First();
+                    var co = first.TaskRole == "co";
+                    if (co && (r.Level != 1 || !context.CoUnitNotices))
+                    {
+                        continue;
+                    }
+
+                    var roles = r.Level == 1 ? new[] { "liaison" } : ["liaison", "head"];
+                    var usable = unit.Where(c => c.ContactRole is not null && roles.Contains(c.ContactRole) && (c.Email is not null || c.Phone is not null)).ToList();
+                    if (usable.Count == 0)
+                    {
+                        gaps.Add(new ReminderGap(r.ReminderId, first.UnitId, null, first.UnitName, r.Level == 1 ? "no liaison with e-mail or phone" : "no liaison or head with e-mail or phone"));
+                        continue;
+                    }
+
+                    foreach (var c in usable)
+                    {
+                        AddContact(UnitDigest, c.ContactName, c.Email, c.Phone, first.UnitId, null, new Line(r, co ? "配合" : "牵头", first.UnitName));
+                    }
+                }
+            }
+            else
+            {
+                foreach (var leader in leadersByTask[r.TaskId])
+                {
+                    if (leader.Email is null && leader.Phone is null)
+                    {
+                        gaps.Add(new ReminderGap(r.ReminderId, null, leader.LeaderId, leader.LeaderName, "responsible leader has no e-mail or phone"));
+                        continue;
+                    }
+
+                    AddContact(Escalation, leader.ContactName ?? leader.LeaderName, leader.Email, leader.Phone, null, leader.LeaderId, new Line(r, "督办", leadNames));
+                }
+
+                foreach (var email in context.OfficeEmails)
+                {
+                    Add(new Recipient(email.Trim().ToLowerInvariant(), "email", Escalation, context.Office, null, null), new Line(r, "督办", leadNames));
+                }
+
+                foreach (var phone in context.OfficePhones)
+                {
+                    Add(new Recipient(phone.Trim(), "sms", Escalation, context.Office, null, null), new Line(r, "督办", leadNames));
+                }
+            }
+        }
+
+        var messages = lines.OrderBy(p => p.Key.Kind, StringComparer.Ordinal).ThenBy(p => p.Key.Address, StringComparer.Ordinal).ThenBy(p => p.Key.Channel, StringComparer.Ordinal)
+            .Select(p => Render(p.Key, p.Value, context, templates(p.Key.Kind == Escalation ? "escalation" : "unit-digest")))
+            .ToList();
+        return new Composition(messages, gaps, reminders.Select(r => r.ReminderId).ToList());
+    }
+
+    private static ComposedMessage Render(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates)
+    {
+        var ordered = lines.OrderByDescending(l => l.Item.CalendarDaysOverdue).ThenBy(l => l.Item.DueDate).ThenBy(l => l.Item.Code, StringComparer.Ordinal).ToList();
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["name"] = recipient.Name ?? "同志",
+            ["date"] = context.Today.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
+            ["unitNames"] = string.Join("、", lines.Select(l => l.Unit).Distinct(StringComparer.Ordinal)),
+            ["office"] = context.Office,
+            ["sign"] = context.Sign,
+            ["count"] = ordered.Select(l => l.Item.MilestoneId).Distinct().Count(),
+            ["overdue"] = ordered.Where(l => l.Item.DueDate < context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
+            ["dueSoon"] = ordered.Where(l => l.Item.DueDate >= context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
+            ["overdueAtLeast"] = ordered.Count == 0 ? 0 : ordered.Min(l => l.Item.WorkingDaysOverdue),
+            ["items"] = ordered.Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["code"] = l.Item.Code,
+                ["task"] = l.Item.TaskTitle,
+                ["milestone"] = l.Item.Milestone,
+                ["due"] = l.Item.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["overdueDays"] = l.Item.CalendarDaysOverdue,
+                ["status"] = l.Item.DueDate < context.Today ? $"已逾期{l.Item.CalendarDaysOverdue}天" : l.Item.DueDate == context.Today ? "今日到期" : $"{l.Item.DueDate.DayNumber - context.Today.DayNumber}天后到期",
+                ["light"] = LightOf(l.Item, context),
+                ["role"] = l.Role,
+                ["unit"] = l.Unit,
+                ["link"] = $"{context.LinkBaseUrl.TrimEnd('/')}/progress/{l.Item.MilestoneId}",
+            }).ToList(),
+        };
+        var key = MessageKey.For(recipient.Address, recipient.Channel, recipient.Kind, context.Today);
+        var ids = ordered.Select(l => l.Item.ReminderId).ToList();
+        return recipient.Channel == "email"
+            ? new ComposedMessage(key, "email", recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
+                templates.Subject.Render(values), templates.Text.Render(values), templates.Html.Render(values), ids)
+            : new ComposedMessage(key, "sms", recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
+                null, SmsText.Fit(templates.Sms.Render(values)), null, ids);
+    }
+
+    /// <summary>An item's light: red once escalated (督办 threshold), yellow when overdue or due soon.</summary>
+    public static string LightOf(ReminderItem item, CompositionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(context);
+        return item.Level == 3 || (item.DueDate < context.Today && item.WorkingDaysOverdue >= context.EscalateAfterWorkingDays) ? "红灯" : "黄灯";
+    }
+}

@@ -1,0 +1,131 @@
+using Dapper;
+using Npgsql;
+
+namespace Supervisor.Infrastructure.Delivery;
+
+/// <summary>A message claimed for sending.</summary>
+public sealed record OutboxMessage(
+    long Id, string Key, string Channel, string Kind, DateOnly LocalDate, string Address, string? Name, string? Subject,
+    string BodyText, string? BodyHtml, string? AttachmentName, byte[]? Attachment, int Attempts, DateTimeOffset CreatedAt);
+
+public enum AttemptOutcome
+{
+    Sent,
+    Transient,
+    Permanent,
+}
+
+/// <summary>What becomes of a claimed message: its new state, and the attempt to record (none when it was only held).</summary>
+public sealed record MessageAck(long Id, string State, DateTimeOffset? NextAttemptAt, AttemptOutcome? Outcome, string? Error, string? ProviderMessageId, DateTimeOffset StartedAt);
+
+/// <summary>The outbox: claim due messages under a lease, acknowledge what happened to them.</summary>
+public sealed class OutboxStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due messages for <paramref name="worker"/>. At-least-once: a worker that dies
+    /// after sending but before its ack leaves the row 'sending'; once the lease runs out another worker claims it and
+    /// sends again. The message key travels with every send (X-Supervisor-Key, SMS outId) so the far side can drop the
+    /// repeat. SKIP LOCKED lets any number of workers claim side by side without waiting on each other.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string worker, DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct)
+    {
+        const string sql = """
+            update messages m set state = 'sending', lease_owner = @worker, lease_until = @leaseUntil
+            where m.id in (
+                select id from messages
+                where (state in ('pending', 'failed', 'held') and next_attempt_at <= @now)
+                   or (state = 'sending' and lease_until < @now)
+                order by next_attempt_at
+                for update skip locked
+                limit @limit)
+            returning m.id, m.key, m.channel, m.kind, m.local_date as localdate, m.recipient_address as address, m.recipient_name as name,
+                      m.subject, m.body_text as bodytext, m.body_html as bodyhtml, m.attachment_name as attachmentname, m.attachment,
+                      m.attempts, m.created_at as createdat
+            """;
+        now = now.ToUniversalTime();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(long Id, string Key, string Channel, string Kind, DateTime LocalDate, string Address, string? Name, string? Subject, string BodyText, string? BodyHtml, string? AttachmentName, byte[]? Attachment, int Attempts, DateTime CreatedAt)>(
+            new CommandDefinition(sql, new { worker, now, leaseUntil = now + lease, limit }, cancellationToken: ct));
+        return rows.Select(r => new OutboxMessage(r.Id, r.Key, r.Channel, r.Kind, DateOnly.FromDateTime(r.LocalDate), r.Address, r.Name, r.Subject, r.BodyText, r.BodyHtml,
+            r.AttachmentName, r.Attachment, r.Attempts, new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)))).ToList();
+    }
+
+    /// <summary>
+    /// Records the attempts and moves the messages on, in one transaction. Only rows this worker still leases are
+    /// updated: if the lease ran out and another worker took a message over, its outcome wins; the attempt is kept.
+    /// </summary>
+    public async Task AckAsync(string worker, IReadOnlyList<(OutboxMessage Message, MessageAck Ack)> acks, DateTimeOffset now, CancellationToken ct)
+    {
+        if (acks.Count == 0)
+        {
+            return;
+        }
+
+        now = now.ToUniversalTime();
+        var attempted = acks.Where(a => a.Ack.Outcome is not null).ToList();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        const string attempts = """
+            insert into delivery_attempts (message_id, attempt, worker, started_at, finished_at, outcome, error, provider_message_id)
+            select a.message_id, a.attempt, @worker, a.started_at, @now, a.outcome, a.error, a.provider_id
+            from unnest(@ids, @attemptNos, @startedAt, @outcomes, @errors, @providerIds) as a(message_id, attempt, started_at, outcome, error, provider_id)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            attempts,
+            new
+            {
+                worker,
+                now,
+                ids = attempted.Select(a => a.Message.Id).ToArray(),
+                attemptNos = attempted.Select(a => a.Message.Attempts + 1).ToArray(),
+                startedAt = attempted.Select(a => a.Ack.StartedAt.ToUniversalTime()).ToArray(),
+                outcomes = attempted.Select(a => a.Ack.Outcome!.Value.ToString().ToLowerInvariant()).ToArray(),
+                errors = attempted.Select(a => a.Ack.Error).ToArray(),
+                providerIds = attempted.Select(a => a.Ack.ProviderMessageId).ToArray(),
+            },
+            tx,
+            cancellationToken: ct));
+        const string update = """
+            update messages m set
+                state = a.state,
+                next_attempt_at = coalesce(a.next_at, m.next_attempt_at),
+                attempts = m.attempts + a.attempted::int,
+                last_error = case when a.state = 'sent' then null else coalesce(a.error, m.last_error) end,
+                provider_message_id = coalesce(a.provider_id, m.provider_message_id),
+                sent_at = case when a.state = 'sent' then @now else m.sent_at end,
+                lease_owner = null,
+                lease_until = null
+            from unnest(@ids, @states, @nextAt, @attempted, @errors, @providerIds) as a(id, state, next_at, attempted, error, provider_id)
+            where m.id = a.id and m.lease_owner = @worker and m.state = 'sending'
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            update,
+            new
+            {
+                worker,
+                now,
+                ids = acks.Select(a => a.Message.Id).ToArray(),
+                states = acks.Select(a => a.Ack.State).ToArray(),
+                nextAt = acks.Select(a => a.Ack.NextAttemptAt?.ToUniversalTime()).ToArray(),
+                attempted = acks.Select(a => a.Ack.Outcome is not null).ToArray(),
+                errors = acks.Select(a => a.Ack.Error).ToArray(),
+                providerIds = acks.Select(a => a.Ack.ProviderMessageId).ToArray(),
+            },
+            tx,
+            cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>SMS already sent to each of <paramref name="addresses"/> on a local date: the per-recipient daily cap.</summary>
+    public async Task<Dictionary<string, int>> SmsSentOnAsync(IReadOnlyCollection<string> addresses, DateOnly date, CancellationToken ct)
+    {
+        const string sql = """
+            select recipient_address, count(*)::int from messages
+            where channel = 'sms' and state = 'sent' and local_date = @date and recipient_address = any(@addresses)
+            group by recipient_address
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(string Address, int Count)>(new CommandDefinition(sql, new { date, addresses = addresses.ToArray() }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Address, r => r.Count, StringComparer.Ordinal);
+    }
+}

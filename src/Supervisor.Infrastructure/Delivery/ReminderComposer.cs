@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using Supervisor.Core.Engine;
+
+namespace Supervisor.Infrastructure.Delivery;
+
+/// <summary>The compose step with options, zone and templates loaded: shared by unit-digest, reminder-dispatch and preview.</summary>
+public sealed class ReminderComposer(
+    ComposeStore store,
+    TemplateSet templates,
+    IOptions<DeliveryOptions> delivery,
+    IOptions<SmtpOptions> smtp,
+    IOptions<SmsOptions> sms,
+    IOptions<OfficeOptions> office,
+    IOptions<SupervisionOptions> supervision,
+    TimeZoneInfo zone)
+{
+    public static readonly int[] AllLevels = [1, 2, 3];
+    public static readonly int[] EscalationOnly = [3];
+
+    public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
+
+    public CompositionContext Context(DateOnly today) => new(
+        today, smtp.Value.FromName, sms.Value.SignName, delivery.Value.LinkBaseUrl, delivery.Value.CoUnitNotices,
+        supervision.Value.EscalateAfterWorkingDays, [.. office.Value.OfficeEmails], [.. office.Value.OfficePhones]);
+
+    public Task<ComposeResult> ComposeAsync(DateTimeOffset now, int[] levels, CancellationToken ct)
+    {
+        var today = LocalDate(now);
+        var context = Context(today);
+        return store.ComposeAsync(today, levels, now, (r, u, l) => MessageComposer.Compose(r, u, l, context, templates.Load), ct);
+    }
+
+    public async Task<Composition> PreviewAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var today = LocalDate(now);
+        var (r, u, l) = await store.PeekAsync(today, AllLevels, ct);
+        return MessageComposer.Compose(r, u, l, Context(today), templates.Load);
+    }
+}

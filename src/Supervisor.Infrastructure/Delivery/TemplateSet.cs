@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+using Supervisor.Core.Delivery;
+
+namespace Supervisor.Infrastructure.Delivery;
+
+/// <summary>The texts of one kind of message, read from the files the office edits: NAME.subject.txt, NAME.txt, NAME.html, NAME.sms.txt.</summary>
+public sealed record MessageTemplates(Template Subject, Template Text, Template Html, Template Sms);
+
+/// <summary>Reads templates from <c>Delivery:TemplateDirectory</c> on each use, so an edited file takes effect at the next pass.</summary>
+public sealed class TemplateSet(IOptions<DeliveryOptions> options)
+{
+    public string Directory => Path.GetFullPath(options.Value.TemplateDirectory, AppContext.BaseDirectory);
+
+    public MessageTemplates Load(string name) => new(
+        new Template(Read(name + ".subject.txt").Trim(), html: false),
+        new Template(Read(name + ".txt"), html: false),
+        new Template(Read(name + ".html"), html: true),
+        new Template(Read(name + ".sms.txt").Trim(), html: false));
+
+    public Template LoadOne(string file, bool html) => new(Read(file), html);
+
+    private string Read(string file)
+    {
+        var path = Path.Combine(Directory, file);
+        return File.Exists(path)
+            ? File.ReadAllText(path)
+            : throw new FileNotFoundException($"message template {path} is missing (Delivery:TemplateDirectory)", path);
+    }
+}

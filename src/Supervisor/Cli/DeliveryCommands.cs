@@ -1,0 +1,151 @@
+using System.CommandLine;
+using Supervisor.Core;
+using Supervisor.Core.Delivery;
+using Supervisor.Infrastructure.Delivery;
+
+namespace Supervisor.Cli;
+
+/// <summary><c>preview</c>: what the next compose would send, nothing written or sent.</summary>
+public static class DeliveryCommands
+{
+    public static Command Preview()
+    {
+        var unit = new Option<string?>("--unit") { Description = "Messages for this unit's contacts (unit name as in the directory)" };
+        var recipient = new Option<string?>("--recipient") { Description = "Messages to this e-mail address or phone number" };
+        var asOf = new Option<string?>("--as-of") { Description = "Compose as of this instant or date (default now)" };
+        var html = new Option<bool>("--html") { Description = "Print the HTML part of e-mails too" };
+        var json = new Option<bool>("--json") { Description = "Print the messages as JSON (subject, text, HTML, SMS)" };
+        var command = new Command("preview", "Print exactly what unit-digest / reminder-dispatch would compose from the reminders owed now; sends and writes nothing.")
+        {
+            unit, recipient, asOf, html, json,
+        };
+        command.Validators.Add(r =>
+        {
+            if ((r.GetValue(unit) is null) == (r.GetValue(recipient) is null))
+            {
+                r.AddError("give exactly one of --unit or --recipient");
+            }
+        });
+        command.SetAction((parse, ct) => CliHost.RunAsync(
+            async (services, token) =>
+            {
+                var zone = services.GetRequiredService<TimeZoneInfo>();
+                var now = parse.GetValue(asOf) is { } text ? AsOf.Parse(text, zone) : services.GetRequiredService<TimeProvider>().GetUtcNow();
+                var composition = await services.GetRequiredService<ReminderComposer>().PreviewAsync(now, token);
+                var unitName = parse.GetValue(unit);
+                var address = parse.GetValue(recipient)?.Trim().ToLowerInvariant();
+                long? unitId = null;
+                if (unitName is not null)
+                {
+                    var units = await services.GetRequiredService<Supervisor.Infrastructure.Postgres.DirectoryStore>().LoadDirectoryAsync(token);
+                    if (!units.Any(u => u.Name == unitName))
+                    {
+                        throw new BadInputException($"--unit: no unit named '{unitName}'");
+                    }
+
+                    unitId = await UnitIdAsync(services, unitName, token);
+                }
+
+                var messages = composition.Messages.Where(m => address is not null ? m.Address == address : m.UnitId == unitId).ToList();
+                var gaps = composition.Gaps.Where(g => unitId is not null && g.UnitId == unitId).ToList();
+                if (parse.GetValue(json))
+                {
+                    Json.Print(new
+                    {
+                        messages = messages.Select(m => new { m.Key, m.Channel, m.Kind, to = m.Address, m.Name, m.Subject, text = m.BodyText, html = m.BodyHtml, smsLength = m.Channel == "sms" ? SmsText.Length(m.BodyText) : (int?)null }),
+                        unreachable = gaps.Select(g => new { g.Who, g.Reason }),
+                    });
+                    return ExitCodes.Ok;
+                }
+
+                if (messages.Count == 0)
+                {
+                    Console.WriteLine("Nothing would be sent: no uncomposed reminders for it (run `supervisor scan` first?).");
+                }
+
+                foreach (var m in messages)
+                {
+                    Console.WriteLine($"=== {m.Channel} to {m.Name} <{m.Address}>  key {m.Key}");
+                    if (m.Channel == "email")
+                    {
+                        Console.WriteLine("Subject: " + m.Subject);
+                        Console.WriteLine();
+                        Console.WriteLine(m.BodyText);
+                        if (parse.GetValue(html))
+                        {
+                            Console.WriteLine("--- HTML");
+                            Console.WriteLine(m.BodyHtml);
+                        }
+                    }
+                    else
+                    {
+                        Console.WriteLine($"{m.BodyText}  ({SmsText.Length(m.BodyText)}/{SmsText.SegmentLength})");
+                    }
+
+                    Console.WriteLine();
+                }
+
+                foreach (var g in gaps)
+                {
+                    Console.WriteLine($"!!! {g.Who}: {g.Reason} (recorded for the office digest)");
+                }
+
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
+    }
+
+    public static Command Dispatch()
+    {
+        var once = new Option<bool>("--once") { Description = "One pass: send everything due now, then exit" };
+        var json = new Option<bool>("--json") { Description = "Print the pass totals as JSON" };
+        var command = new Command("dispatch", "Send due messages (what reminder-dispatch does); without --once, keep polling until stopped.") { once, json };
+        command.SetAction((parse, ct) => CliHost.RunAsync(
+            async (services, token) =>
+            {
+                var worker = Dispatcher.NewWorkerId();
+                var time = services.GetRequiredService<TimeProvider>();
+                var poll = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>().Value.PollInterval;
+                while (true)
+                {
+                    DispatchResult result;
+                    using (var scope = services.CreateScope())
+                    {
+                        result = await scope.ServiceProvider.GetRequiredService<Dispatcher>().RunPassAsync(time, worker, token);
+                    }
+
+                    if (parse.GetValue(json))
+                    {
+                        Json.Print(result);
+                    }
+                    else if (parse.GetValue(once) || result.Claimed > 0)
+                    {
+                        Console.WriteLine($"claimed {result.Claimed}: sent {result.Sent}, retrying {result.Retrying}, dead {result.Dead}, held {result.Held} (escalations queued {result.Composed})");
+                    }
+
+                    if (parse.GetValue(once))
+                    {
+                        return ExitCodes.Ok;
+                    }
+
+                    try
+                    {
+                        await Task.Delay(poll, time, token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return ExitCodes.Ok;
+                    }
+                }
+            },
+            ct));
+        return command;
+    }
+
+    private static async Task<long> UnitIdAsync(IServiceProvider services, string name, CancellationToken ct)
+    {
+        await using var connection = await services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync(ct);
+        return await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, new Dapper.CommandDefinition("select id from units where name = @name", new { name }, cancellationToken: ct));
+    }
+}

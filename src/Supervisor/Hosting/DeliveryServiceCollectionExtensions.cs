@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+using Supervisor.Infrastructure.Delivery;
+
+namespace Supervisor.Hosting;
+
+/// <summary>The delivery pipeline's wiring: options (validated on start), composer, outbox, channels.</summary>
+public static class DeliveryServiceCollectionExtensions
+{
+    public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
+        services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SmsOptions>, SmsOptionsValidator>();
+        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
+        services.AddOptions<OfficeOptions>().Bind(configuration.GetSection(OfficeOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OfficeOptions>, OfficeOptionsValidator>();
+
+        // Dev sinks sit under Supervisor:DataDirectory unless configured.
+        services.PostConfigure<SmtpOptions>(o => o.PickupDirectory ??= Path.Combine(DataDirectory(configuration), "mail"));
+        services.PostConfigure<SmsOptions>(o => o.Directory ??= Path.Combine(DataDirectory(configuration), "sms"));
+
+        services.AddSingleton<TemplateSet>();
+        services.AddSingleton<ComposeStore>();
+        services.AddSingleton<ReminderComposer>();
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<EmailSender>();
+        services.AddHttpClient<SmsSender>();
+        services.AddTransient<Dispatcher>();
+        return services;
+    }
+
+    private static string DataDirectory(IConfiguration configuration) =>
+        Path.GetFullPath(configuration.GetSection(SupervisorOptions.Section)[nameof(SupervisorOptions.DataDirectory)] ?? ".data");
+}
