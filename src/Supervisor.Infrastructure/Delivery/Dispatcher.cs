@@ -50,7 +50,7 @@ public sealed partial class Dispatcher(
             }
 
             claimed += batch.Count;
-            var acks = await ProcessAsync(batch, now, time, calendar, ct);
+            var acks = await ProcessAsync(batch, worker, now, time, calendar, ct);
             await outbox.AckAsync(worker, acks, time.GetUtcNow(), ct);
             sent += acks.Count(a => a.Ack.State == "sent");
             retrying += acks.Count(a => a.Ack.State == "failed");
@@ -62,7 +62,7 @@ public sealed partial class Dispatcher(
     }
 
     private async Task<List<(OutboxMessage Message, MessageAck Ack)>> ProcessAsync(
-        IReadOnlyList<OutboxMessage> batch, DateTimeOffset now, TimeProvider time, Core.Calendar.WorkingCalendar calendar, CancellationToken ct)
+        IReadOnlyList<OutboxMessage> batch, string worker, DateTimeOffset now, TimeProvider time, Core.Calendar.WorkingCalendar calendar, CancellationToken ct)
     {
         var acks = new System.Collections.Concurrent.ConcurrentBag<(OutboxMessage, MessageAck)>();
         var toSend = new List<OutboxMessage>();
@@ -98,6 +98,7 @@ public sealed partial class Dispatcher(
             toSend.Add(m);
         }
 
+        await outbox.BeginAttemptsAsync(worker, toSend, now, ct);
         await Task.WhenAll(
             SendAllAsync(toSend.Where(m => m.Channel == "email"), email, null, acks, time, ct),
             SendAllAsync(toSend.Where(m => m.Channel == "sms"), sms, _smsRate, acks, time, ct));

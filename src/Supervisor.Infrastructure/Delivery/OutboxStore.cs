@@ -51,6 +51,29 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// Opens one delivery_attempts row per message about to be sent, before anything leaves the process: if the worker
+    /// dies between sending and acknowledging, the row stays open (no outcome) and the resend that follows the lease
+    /// expiry shows up beside it — a duplicate at the recipient is always visible here.
+    /// </summary>
+    public async Task BeginAttemptsAsync(string worker, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken ct)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        const string sql = """
+            insert into delivery_attempts (message_id, attempt, worker, started_at)
+            select a.message_id, a.attempt, @worker, @now from unnest(@ids, @attemptNos) as a(message_id, attempt)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new { worker, now = now.ToUniversalTime(), ids = messages.Select(m => m.Id).ToArray(), attemptNos = messages.Select(m => m.Attempts + 1).ToArray() },
+            cancellationToken: ct));
+    }
+
+    /// <summary>
     /// Records the attempts and moves the messages on, in one transaction. Only rows this worker still leases are
     /// updated: if the lease ran out and another worker took a message over, its outcome wins; the attempt is kept.
     /// </summary>
@@ -65,10 +88,12 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
         var attempted = acks.Where(a => a.Ack.Outcome is not null).ToList();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // Completes the rows BeginAttemptsAsync opened before sending (a row left open is a send whose worker died).
         const string attempts = """
-            insert into delivery_attempts (message_id, attempt, worker, started_at, finished_at, outcome, error, provider_message_id)
-            select a.message_id, a.attempt, @worker, a.started_at, @now, a.outcome, a.error, a.provider_id
+            update delivery_attempts d set
+                started_at = a.started_at, finished_at = @now, outcome = a.outcome, error = a.error, provider_message_id = a.provider_id
             from unnest(@ids, @attemptNos, @startedAt, @outcomes, @errors, @providerIds) as a(message_id, attempt, started_at, outcome, error, provider_id)
+            where d.message_id = a.message_id and d.attempt = a.attempt and d.worker = @worker and d.finished_at is null
             """;
         await connection.ExecuteAsync(new CommandDefinition(
             attempts,

@@ -36,6 +36,36 @@ public static class SupervisorProcess
         return info;
     }
 
+    /// <summary>
+    /// Starts a long-running supervisor (serve, dispatch) with stdout and stderr drained in the background: a child
+    /// whose redirected output nobody reads blocks as soon as the pipe buffer fills. The last lines are kept.
+    /// </summary>
+    public static RunningSupervisor Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var process = new Process { StartInfo = StartInfo(args, environment) };
+        var tail = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(object? sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            tail.Enqueue(e.Data);
+            while (tail.Count > 200 && tail.TryDequeue(out _))
+            {
+            }
+        }
+
+        process.OutputDataReceived += Keep;
+        process.ErrorDataReceived += Keep;
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new RunningSupervisor(process, tail);
+    }
+
     public static async Task<ProcessResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
     {
         using var process = Process.Start(StartInfo(args, environment))!;
@@ -60,4 +90,23 @@ public static class SupervisorProcess
     {
         ["ConnectionStrings__Supervisor"] = db.ConnectionString,
     };
+}
+
+/// <summary>A started supervisor process whose output is being drained; <see cref="Tail"/> holds its last lines.</summary>
+public sealed class RunningSupervisor(Process process, System.Collections.Concurrent.ConcurrentQueue<string> tail) : IDisposable
+{
+    public Process Process { get; } = process;
+
+    public string Tail => string.Join('\n', tail);
+
+    public void Dispose()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            Process.WaitForExit();
+        }
+
+        Process.Dispose();
+    }
 }
