@@ -51,7 +51,7 @@ public sealed partial class Dispatcher(
 
             claimed += batch.Count;
             var acks = await ProcessAsync(batch, worker, now, time, calendar, ct);
-            await outbox.AckAsync(worker, acks, time.GetUtcNow(), ct);
+            await AckWithRetryAsync(worker, acks, time, ct);
             sent += acks.Count(a => a.Ack.State == "sent");
             retrying += acks.Count(a => a.Ack.State == "failed");
             dead += acks.Count(a => a.Ack.State == "dead");
@@ -59,6 +59,30 @@ public sealed partial class Dispatcher(
         }
 
         return new DispatchResult(composed.Messages, claimed, sent, retrying, dead, held);
+    }
+
+    /// <summary>
+    /// The batch is sent; only the ack remains. If the database is away (a restart, a fail-over), retry the ack for up
+    /// to half the lease instead of giving up: giving up means the lease expires and the whole batch is sent again.
+    /// </summary>
+    private async Task AckWithRetryAsync(string worker, List<(OutboxMessage Message, MessageAck Ack)> acks, TimeProvider time, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + (delivery.Value.Lease / 2);
+        var wait = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                await outbox.AckAsync(worker, acks, time.GetUtcNow(), ct);
+                return;
+            }
+            catch (Npgsql.NpgsqlException ex) when (ex.IsTransient && time.GetUtcNow() + wait < deadline)
+            {
+                LogAckRetry(logger, acks.Count, ex.Message, wait.TotalSeconds);
+                await Task.Delay(wait, time, ct);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
     }
 
     private async Task<List<(OutboxMessage Message, MessageAck Ack)>> ProcessAsync(
@@ -159,6 +183,9 @@ public sealed partial class Dispatcher(
     private DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
 
     public void Dispose() => _smsRate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ack of {Count} sent messages failed ({Error}); retrying in {Seconds} s")]
+    private static partial void LogAckRetry(ILogger logger, int count, string error, double seconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Channel} to {Address} sent (key length {KeyLength}, attempt {Attempt})")]
     private static partial void LogSent(ILogger logger, string channel, string address, int keyLength, int attempt);

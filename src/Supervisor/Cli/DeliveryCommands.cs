@@ -107,12 +107,32 @@ public static class DeliveryCommands
                 var worker = Dispatcher.NewWorkerId();
                 var time = services.GetRequiredService<TimeProvider>();
                 var poll = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>().Value.PollInterval;
+                var outage = TimeSpan.Zero;
                 while (true)
                 {
                     DispatchResult result;
-                    using (var scope = services.CreateScope())
+                    try
                     {
+                        using var scope = services.CreateScope();
                         result = await scope.ServiceProvider.GetRequiredService<Dispatcher>().RunPassAsync(time, worker, token);
+                        outage = TimeSpan.Zero;
+                    }
+                    catch (Exception ex) when (!parse.GetValue(once) && IsTransientOutage(ex))
+                    {
+                        // The database (restart, fail-over) or the network is away: keep the process, wait, try again.
+                        // Claims of the broken pass are still leased to this worker and come back when the lease ends.
+                        outage = outage == TimeSpan.Zero ? poll : TimeSpan.FromTicks(Math.Min(outage.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                        Console.Error.WriteLine($"supervisor: dispatch pass failed ({ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}); retrying in {outage.TotalSeconds:F1} s");
+                        try
+                        {
+                            await Task.Delay(outage, time, token);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            return ExitCodes.Ok;
+                        }
+
+                        continue;
                     }
 
                     if (parse.GetValue(json))
@@ -148,4 +168,13 @@ public static class DeliveryCommands
         await using var connection = await services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync(ct);
         return await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, new Dapper.CommandDefinition("select id from units where name = @name", new { name }, cancellationToken: ct));
     }
+
+    /// <summary>Failures that say "the database or network is away for now", not "this is broken".</summary>
+    private static bool IsTransientOutage(Exception ex) => ex switch
+    {
+        Npgsql.PostgresException p => p.IsTransient || p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState.StartsWith("08", StringComparison.Ordinal),
+        Npgsql.NpgsqlException => true,
+        System.Net.Sockets.SocketException or TimeoutException or IOException => true,
+        _ => ex.InnerException is not null && IsTransientOutage(ex.InnerException),
+    };
 }
