@@ -25,6 +25,8 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<ComposeStore>();
         services.AddSingleton<ReminderComposer>();
         services.AddSingleton<OutboxStore>();
+        services.AddSingleton<SupervisionDigestStore>();
+        services.AddSingleton<SupervisionDigestComposer>();
         services.AddSingleton<EmailSender>();
         services.AddHttpClient<SmsSender>();
         services.AddTransient<Dispatcher>();
