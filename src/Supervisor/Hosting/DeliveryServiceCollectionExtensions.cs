@@ -29,6 +29,8 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<SupervisionDigestComposer>();
         services.AddSingleton<EmailSender>();
         services.AddHttpClient<SmsSender>();
+        services.AddKeyedSingleton<IMessageSender>(Dispatcher.EmailChannel, (sp, _) => sp.GetRequiredService<EmailSender>());
+        services.AddKeyedTransient<IMessageSender>(Dispatcher.SmsChannel, (sp, _) => sp.GetRequiredService<SmsSender>());
         services.AddTransient<Dispatcher>();
         return services;
     }
