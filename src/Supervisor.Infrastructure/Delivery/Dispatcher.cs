@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Supervisor.Core.Delivery;
@@ -15,8 +16,8 @@ public sealed record DispatchResult(int Composed, int Claimed, int Sent, int Ret
 public sealed partial class Dispatcher(
     OutboxStore outbox,
     ReminderComposer composer,
-    EmailSender email,
-    SmsSender sms,
+    [FromKeyedServices(Dispatcher.EmailChannel)] IMessageSender email,
+    [FromKeyedServices(Dispatcher.SmsChannel)] IMessageSender sms,
     CalendarStore calendars,
     IOptions<DeliveryOptions> delivery,
     IOptions<SmsOptions> smsOptions,
@@ -31,6 +32,11 @@ public sealed partial class Dispatcher(
         QueueLimit = int.MaxValue,
         AutoReplenishment = true,
     });
+
+    /// <summary>The keys the channel senders are registered under (EmailSender, SmsSender; the bench swaps in a no-op).</summary>
+    public const string EmailChannel = "email";
+
+    public const string SmsChannel = "sms";
 
     public static string NewWorkerId() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
 

@@ -50,7 +50,51 @@ public static class BenchCommands
             },
             ct));
         bench.Subcommands.Add(engine);
+        bench.Subcommands.Add(Delivery());
         return bench;
+    }
+
+    private static Command Delivery()
+    {
+        var messages = new Option<int>("--messages") { DefaultValueFactory = _ => 20_000, Description = "Messages for the claim+ack figure (no-op sender)" };
+        var single = new Option<int>("--single-row-messages") { DefaultValueFactory = _ => 2_000, Description = "Messages for the one-row-per-round-trip baseline" };
+        var email = new Option<int>("--email-messages") { DefaultValueFactory = _ => 1_000, Description = "E-mails for each of the SMTP figures" };
+        var sms = new Option<int>("--sms-messages") { DefaultValueFactory = _ => 5_000, Description = "Texts for each of the SMS figures" };
+        var smsLatency = new Option<int>("--sms-latency-ms") { DefaultValueFactory = _ => 20, Description = "Also measure SMS with the gateway answering after this many ms (a real gateway's round trip); 0 = only at once" };
+        var smtpPort = new Option<int?>("--smtp-port") { Description = "Use the SMTP server on 127.0.0.1:PORT instead of starting aiosmtpd" };
+        var database = new Option<string>("--database") { DefaultValueFactory = _ => "supervisor_bench_delivery", Description = "Database to create for the outbox (dropped at the end)" };
+        var json = new Option<bool>("--json") { Description = "Print the figures as JSON too" };
+        var command = new Command("delivery", "Outbox claim+ack with a no-op sender (batched vs one row per round trip), e-mail to a loopback aiosmtpd and SMS to a loopback gateway, each against plain client loops.")
+        {
+            messages, single, email, sms, smsLatency, smtpPort, database, json,
+        };
+        command.SetAction((parse, ct) => CliHost.RunAsync(
+            async (services, token) =>
+            {
+                if (new[] { parse.GetValue(messages), parse.GetValue(single), parse.GetValue(email), parse.GetValue(sms) }.Any(n => n < 1))
+                {
+                    throw new BadInputException("bench delivery: message counts must be at least 1");
+                }
+
+                var scale = new DeliveryBenchScale(parse.GetValue(messages), parse.GetValue(single), parse.GetValue(email), parse.GetValue(sms), parse.GetValue(smtpPort),
+                    TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(smsLatency))));
+                var figures = await DeliveryBench.RunAsync(services, services.GetRequiredService<IConfiguration>(), parse.GetValue(database)!, scale, token);
+                Console.WriteLine();
+                Console.WriteLine($"{"figure",-56} {"messages",9} {"seconds",8} {"msg/s",9}  goal / note");
+                foreach (var f in figures)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{f.Name,-56} {f.Messages,9:N0} {f.Seconds,8:F2} {f.PerSecond,9:N0}  {f.Note}"));
+                }
+
+                if (parse.GetValue(json))
+                {
+                    Json.Print(new { scale, figures = figures.Select(f => new { name = f.Name, messages = f.Messages, seconds = Math.Round(f.Seconds, 3), perSecond = Math.Round(f.PerSecond, 1), note = f.Note }) });
+                }
+
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
     }
 
     private static async Task<List<(string Name, double Seconds, string Note)>> RunEngineAsync(

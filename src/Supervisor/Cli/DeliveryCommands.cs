@@ -163,6 +163,46 @@ public static class DeliveryCommands
         return command;
     }
 
+    public static Command Digest()
+    {
+        var asOf = new Option<string?>("--as-of") { Description = "Build it as if sent at this instant or date (default now); figures are as of the end of the day before" };
+        var output = new Option<string?>("--out") { Description = "Write the HTML mail body to this file" };
+        var xlsx = new Option<string?>("--xlsx") { Description = "Write the XLSX attachment (full tables) to this file" };
+        var command = new Command("digest", "Build the office's 督查通报 (what supervision-digest queues) and write it; sends and queues nothing.") { asOf, output, xlsx };
+        command.SetAction((parse, ct) => CliHost.RunAsync(
+            async (services, token) =>
+            {
+                var zone = services.GetRequiredService<TimeZoneInfo>();
+                var at = parse.GetValue(asOf) is { } text ? AsOf.Parse(text, zone) : services.GetRequiredService<TimeProvider>().GetUtcNow();
+                var composer = services.GetRequiredService<SupervisionDigestComposer>();
+                var digest = composer.Render(await composer.BuildAsync(at, token));
+                var htmlPath = parse.GetValue(output);
+                var xlsxPath = parse.GetValue(xlsx);
+                if (htmlPath is not null)
+                {
+                    await File.WriteAllTextAsync(htmlPath, digest.Html, System.Text.Encoding.UTF8, token);
+                    Console.WriteLine($"Wrote {htmlPath} ({digest.Subject}).");
+                }
+
+                if (xlsxPath is not null)
+                {
+                    await File.WriteAllBytesAsync(xlsxPath, digest.Attachment, token);
+                    Console.WriteLine($"Wrote {xlsxPath} (the attachment {digest.AttachmentName}).");
+                }
+
+                if (htmlPath is null && xlsxPath is null)
+                {
+                    Console.WriteLine("Subject: " + digest.Subject);
+                    Console.WriteLine();
+                    Console.WriteLine(digest.Text);
+                }
+
+                return ExitCodes.Ok;
+            },
+            ct));
+        return command;
+    }
+
     private static async Task<long> UnitIdAsync(IServiceProvider services, string name, CancellationToken ct)
     {
         await using var connection = await services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync(ct);

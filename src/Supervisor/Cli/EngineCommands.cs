@@ -111,14 +111,9 @@ public static class EngineCommands
             r.WorstOverdueWorkingDays, LightName(r.Light), r.Co.Due, r.Co.OnTime, r.Co.Late, r.Co.OverdueOpen,
         ]));
 
-    public static string Percent(double? rate) => rate is { } r ? r.ToString("P1", CultureInfo.InvariantCulture).Replace(" ", "", StringComparison.Ordinal) : "—";
+    public static string Percent(double? rate) => RateText.Percent(rate);
 
-    public static string LightName(Light light) => light switch
-    {
-        Light.Red => "红灯",
-        Light.Yellow => "黄灯",
-        _ => "绿灯",
-    };
+    public static string LightName(Light light) => RateText.LightName(light);
 
     private static void PrintRates(DateOnly date, IReadOnlyList<UnitRate> rates)
     {

@@ -25,6 +25,7 @@ public static class SupervisorCli
         root.Subcommands.Add(JobCommands.Job());
         root.Subcommands.Add(DeliveryCommands.Preview());
         root.Subcommands.Add(DeliveryCommands.Dispatch());
+        root.Subcommands.Add(DeliveryCommands.Digest());
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

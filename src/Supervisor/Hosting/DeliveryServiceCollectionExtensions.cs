@@ -25,8 +25,12 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<ComposeStore>();
         services.AddSingleton<ReminderComposer>();
         services.AddSingleton<OutboxStore>();
+        services.AddSingleton<SupervisionDigestStore>();
+        services.AddSingleton<SupervisionDigestComposer>();
         services.AddSingleton<EmailSender>();
         services.AddHttpClient<SmsSender>();
+        services.AddKeyedSingleton<IMessageSender>(Dispatcher.EmailChannel, (sp, _) => sp.GetRequiredService<EmailSender>());
+        services.AddKeyedTransient<IMessageSender>(Dispatcher.SmsChannel, (sp, _) => sp.GetRequiredService<SmsSender>());
         services.AddTransient<Dispatcher>();
         return services;
     }

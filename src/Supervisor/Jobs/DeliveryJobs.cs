@@ -34,3 +34,20 @@ public sealed class ReminderDispatchJob(Dispatcher dispatcher) : ISupervisorJob
             ("escalationsQueued", r.Composed), ("claimed", r.Claimed), ("sent", r.Sent), ("retrying", r.Retrying), ("dead", r.Dead), ("held", r.Held));
     }
 }
+
+/// <summary>
+/// supervision-digest (09:00, first working day of the week or month): the office's 督查通报 as of the end of the day
+/// before the slot, queued as one e-mail per <c>Supervision:OfficeEmails</c> address for reminder-dispatch to send.
+/// The key (address, kind, day) makes a second pass the same day queue nothing.
+/// </summary>
+public sealed class SupervisionDigestJob(SupervisionDigestComposer digests) : ISupervisorJob
+{
+    public async Task<JobPassResult> RunAsync(JobPassContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var r = await digests.QueueAsync(context.ScheduledAt, context.Now, ct);
+        return r.Recipients == 0
+            ? JobPassResult.Done(("date", r.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), ("recipients", 0), ("note", "Supervision:OfficeEmails is empty: nothing queued"))
+            : JobPassResult.Done(("date", r.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), ("recipients", r.Recipients), ("queued", r.Queued), ("alreadyQueued", r.AlreadyQueued));
+    }
+}

@@ -69,6 +69,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSupervisorJob<HousekeepingJob>("housekeeping");
         services.AddSupervisorJob<UnitDigestJob>("unit-digest");
         services.AddSupervisorJob<ReminderDispatchJob>("reminder-dispatch");
+        services.AddSupervisorJob<SupervisionDigestJob>("supervision-digest");
         return services;
     }
 

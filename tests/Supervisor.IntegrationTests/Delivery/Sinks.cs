@@ -68,7 +68,7 @@ public sealed partial class SmtpSink : IAsyncDisposable
         _process = null;
     }
 
-    public sealed record Mail(string Key, string To, string Subject, string Body);
+    public sealed record Mail(string Key, string To, string Subject, string Body, string Raw);
 
     public IReadOnlyList<Mail> Messages()
     {
@@ -92,7 +92,7 @@ public sealed partial class SmtpSink : IAsyncDisposable
             body.Append(Encoding.UTF8.GetString(Convert.FromBase64String(Regex.Replace(m.Groups[1].Value, @"\s", ""))));
         }
 
-        return new Mail(Header("X-Supervisor-Key"), DecodeWords(Header("To")), DecodeWords(Header("Subject")), body.ToString());
+        return new Mail(Header("X-Supervisor-Key"), DecodeWords(Header("To")), DecodeWords(Header("Subject")), body.ToString(), raw);
     }
 
     public static string DecodeWords(string value) => EncodedWord().Replace(value, m => m.Groups[2].Value.Equals("B", StringComparison.OrdinalIgnoreCase)

@@ -80,7 +80,7 @@ public sealed class JobCommandsTests : IAsyncLifetime
 
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal("supervisor: unknown job 'nope'; known jobs: housekeeping, milestone-scan, rates-snapshot, reminder-dispatch, unit-digest", line);
+        Assert.Equal("supervisor: unknown job 'nope'; known jobs: housekeeping, milestone-scan, rates-snapshot, reminder-dispatch, supervision-digest, unit-digest", line);
         Assert.Empty(await RunsAsync());
     }
 

@@ -1,0 +1,262 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Supervisor.Core.Calendar;
+using Supervisor.Core.Delivery;
+using Supervisor.Core.Engine;
+using Supervisor.Infrastructure.Excel;
+using Supervisor.Infrastructure.Postgres;
+
+namespace Supervisor.Infrastructure.Delivery;
+
+/// <summary>A unit's place in the ranking and where it stood in the snapshot compared with (null: no row then).</summary>
+public sealed record DigestRank(UnitRate Rate, DigestSnapshotRow? Previous)
+{
+    /// <summary>Places gained since the snapshot (positive = up); null without one.</summary>
+    public int? RankChange => Previous is null ? null : Previous.Rank - Rate.Rank;
+
+    /// <summary>On-time rate change in percentage points; null when either rate is missing.</summary>
+    public double? OnTimeRateChange => Previous?.OnTimeRate is { } before && Rate.Lead.OnTimeRate is { } now ? (now - before) * 100 : null;
+}
+
+/// <summary>An overdue open item as it stands on the digest's day.</summary>
+public sealed record DigestOverdueItem(DigestOverdueRow Row, int CalendarDaysOverdue, int WorkingDaysOverdue);
+
+/// <summary>
+/// The office's 督查通报 as of the end of <see cref="AsOf"/> (the day before it is sent, <see cref="Date"/>): totals, unit
+/// ranking with the change since the snapshot about a week earlier, overdue items longest first, units and leaders
+/// without usable contacts and failed deliveries of the seven days before <see cref="GeneratedAt"/>.
+/// </summary>
+public sealed record SupervisionDigest(
+    DateOnly Date,
+    DateOnly AsOf,
+    bool Monthly,
+    DateTimeOffset GeneratedAt,
+    DigestTotals Totals,
+    DateOnly? ComparedWith,
+    IReadOnlyList<DigestRank> Ranking,
+    IReadOnlyList<DigestOverdueItem> Overdue,
+    IReadOnlyList<DigestGapRow> Gaps,
+    IReadOnlyList<DigestFailureRow> Failures,
+    DigestDeliveryCounts Deliveries)
+{
+    /// <summary>How many of the longest-overdue items the mail lists; the attachment has them all.</summary>
+    public const int OverdueShown = 20;
+}
+
+/// <summary>What goes into the outbox: subject, plain text, HTML, and the XLSX with the full tables.</summary>
+public sealed record RenderedDigest(string Subject, string Text, string Html, string AttachmentName, byte[] Attachment);
+
+public sealed record DigestQueueResult(DateOnly Date, int Recipients, int Queued, int AlreadyQueued);
+
+/// <summary>Builds, renders and queues the 督查通报 (supervision-digest, <c>supervisor digest</c>).</summary>
+public sealed class SupervisionDigestComposer(
+    SupervisionDigestStore store,
+    SupervisionEngine engine,
+    CalendarStore calendars,
+    TemplateSet templates,
+    IOptions<SmtpOptions> smtp,
+    IOptions<OfficeOptions> office,
+    TimeZoneInfo zone)
+{
+    public const string Kind = "supervision_digest";
+    public const string TemplateName = "supervision-digest";
+
+    /// <summary>"Last week" is the snapshot 7 days before the digest's date, or the latest within 7 days before that.</summary>
+    public static readonly int CompareDays = 7;
+
+    public async Task<SupervisionDigest> BuildAsync(DateTimeOffset at, CancellationToken ct)
+    {
+        var date = engine.LocalDate(at);
+        var asOf = date.AddDays(-1);
+        var endOfDay = RatesStore.EndOfDay(asOf, zone);
+        var calendar = await calendars.LoadAsync(ct);
+        var totals = await store.TotalsAsync(asOf, endOfDay, zone, ct);
+        var rates = await engine.RatesAsync(asOf, ct);
+        var (comparedWith, snapshot) = await store.SnapshotAsync(asOf.AddDays(-CompareDays), asOf.AddDays(-2 * CompareDays), ct);
+        var previous = snapshot.ToDictionary(s => s.UnitId);
+        var overdue = (await store.OverdueAsync(asOf, endOfDay, ct))
+            .Select(r =>
+            {
+                var standing = MilestoneClassifier.Classify(r.DueDate, done: false, date, calendar, 0);
+                return new DigestOverdueItem(r, standing.CalendarDaysOverdue, standing.WorkingDaysOverdue);
+            })
+            .OrderByDescending(o => o.CalendarDaysOverdue).ThenByDescending(o => o.WorkingDaysOverdue).ThenBy(o => o.Row.Code, StringComparer.Ordinal).ThenBy(o => o.Row.MilestoneId)
+            .ToList();
+        var from = at - TimeSpan.FromDays(7);
+        var gaps = await store.GapsAsync(from, at, ct);
+        var (failures, deliveries) = await store.FailuresAsync(from, at, ct);
+        failures = failures.Select(f => f with { CreatedAt = TimeZoneInfo.ConvertTime(f.CreatedAt, zone) }).ToList();
+        var monthly = WorkingDayRule.FirstWorkingDayOfMonth.Allows(calendar, date);
+        return new SupervisionDigest(date, asOf, monthly, at, totals, comparedWith,
+            rates.Select(r => new DigestRank(r, previous.GetValueOrDefault(r.UnitId))).ToList(), overdue, gaps, failures, deliveries);
+    }
+
+    public RenderedDigest Render(SupervisionDigest digest)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        var values = Values(digest, smtp.Value.FromName);
+        return new RenderedDigest(
+            templates.LoadOne(TemplateName + ".subject.txt", html: false).Render(values).Trim(),
+            templates.LoadOne(TemplateName + ".txt", html: false).Render(values),
+            templates.LoadOne(TemplateName + ".html", html: true).Render(values),
+            AttachmentName(digest),
+            XlsxWriter.ToBytes(Sheets(digest)));
+    }
+
+    /// <summary>Queues one e-mail per office address for the digest's date; a second run that day queues none.</summary>
+    public async Task<DigestQueueResult> QueueAsync(DateTimeOffset at, DateTimeOffset now, CancellationToken ct)
+    {
+        var date = engine.LocalDate(at);
+        var recipients = office.Value.OfficeEmails
+            .Select(e => e.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal)
+            .Select(a => (MessageKey.For(a, "email", Kind, date), a)).ToList();
+        if (recipients.Count == 0)
+        {
+            return new DigestQueueResult(date, 0, 0, 0);
+        }
+
+        var rendered = Render(await BuildAsync(at, ct));
+        var queued = await store.QueueAsync(recipients, date, smtp.Value.FromName, rendered, now, ct);
+        return new DigestQueueResult(date, recipients.Count, queued, recipients.Count - queued);
+    }
+
+    public static string AttachmentName(SupervisionDigest digest)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        return $"督查通报{digest.AsOf:yyyyMMdd}.xlsx";
+    }
+
+    private static string Day(DateOnly date) => date.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
+
+    public static string RankChange(int? change) => change switch
+    {
+        null => "—",
+        0 => "持平",
+        > 0 => $"↑{change}",
+        _ => $"↓{-change}",
+    };
+
+    public static string RateChange(double? points) => points switch
+    {
+        null => "—",
+        { } p when Math.Abs(p) < 0.05 => "持平",
+        { } p => p.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "个百分点",
+    };
+
+    private static string LightColor(Light light) => light switch
+    {
+        Light.Red => "#c00000",
+        Light.Yellow => "#b8860b",
+        _ => "#008000",
+    };
+
+    private static string ChannelName(string channel) => channel == "sms" ? "短信" : "邮件";
+
+    private static string KindName(string kind) => kind switch
+    {
+        MessageComposer.UnitDigest => "单位提醒",
+        MessageComposer.Escalation => "督办",
+        Kind => "督查通报",
+        _ => "通知",
+    };
+
+    private static string StateName(string state) => state == "dead" ? "已放弃" : "重试中";
+
+    private static Dictionary<string, object?> Values(SupervisionDigest d, string officeName)
+    {
+        var t = d.Totals;
+        var shown = d.Overdue.Take(SupervisionDigest.OverdueShown).ToList();
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["date"] = Day(d.Date),
+            ["asOf"] = Day(d.AsOf),
+            ["period"] = d.Monthly ? "月度" : "每周",
+            ["office"] = officeName,
+            ["tasks"] = t.Tasks,
+            ["due"] = t.Due,
+            ["onTime"] = t.OnTime,
+            ["late"] = t.Late,
+            ["overdue"] = t.OverdueOpen,
+            ["completionRate"] = RateText.Percent(t.CompletionRate),
+            ["onTimeRate"] = RateText.Percent(t.OnTimeRate),
+            ["comparedWith"] = d.ComparedWith is { } c ? Day(c) : "上周（无快照，变化记为“—”）",
+            ["ranking"] = d.Ranking.Select(r => Item(
+                ("rank", r.Rate.Rank), ("unit", r.Rate.Unit), ("light", RateText.LightName(r.Rate.Light)), ("lightColor", LightColor(r.Rate.Light)),
+                ("due", r.Rate.Lead.Due), ("onTime", r.Rate.Lead.OnTime), ("late", r.Rate.Lead.Late), ("overdue", r.Rate.Lead.OverdueOpen),
+                ("onTimeRate", RateText.Percent(r.Rate.Lead.OnTimeRate)), ("rankChange", RankChange(r.RankChange)), ("rateChange", RateChange(r.OnTimeRateChange)))).ToList(),
+            ["overdueShown"] = shown.Count,
+            ["overdueTotal"] = d.Overdue.Count,
+            ["noOverdue"] = d.Overdue.Count == 0 ? "无逾期未完成事项。" : "",
+            ["overdueItems"] = shown.Select((o, i) => Item(
+                ("no", i + 1), ("code", o.Row.Code), ("task", o.Row.Task), ("milestone", o.Row.Milestone),
+                ("dueDate", o.Row.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("days", o.CalendarDaysOverdue), ("workingDays", o.WorkingDaysOverdue),
+                ("units", Or(o.Row.Units)), ("leaders", Or(o.Row.Leaders)))).ToList(),
+            ["noGaps"] = d.Gaps.Count == 0 ? "无。" : "",
+            ["gaps"] = d.Gaps.Select(g => Item(("who", g.Who), ("whoKind", g.IsUnit ? "单位" : "责任领导"), ("reason", GapReason(g.Reason)), ("reminders", g.Reminders))).ToList(),
+            ["attempts"] = d.Deliveries.Attempts,
+            ["sent"] = d.Deliveries.Sent,
+            ["failedAttempts"] = d.Deliveries.Failed,
+            ["noFailures"] = d.Failures.Count == 0 ? "无投递失败。" : "",
+            ["failures"] = d.Failures.Select(f => Item(
+                ("owner", f.Owner ?? f.Name ?? ""), ("recipient", PhoneMask.Address(f.Address)), ("channel", ChannelName(f.Channel)), ("kind", KindName(f.Kind)),
+                ("state", StateName(f.State)), ("tries", f.Attempts), ("error", f.LastError ?? ""))).ToList(),
+        };
+    }
+
+    private static string Or(string text) => text.Length == 0 ? "（未明确）" : text;
+
+    /// <summary>The reasons are recorded in English for logs; the office reads them in Chinese.</summary>
+    public static string GapReason(string reason) => reason switch
+    {
+        "no liaison with e-mail or phone" => "无联络员邮箱或手机号",
+        "no liaison or head with e-mail or phone" => "无联络员或负责人邮箱、手机号",
+        "responsible leader has no e-mail or phone" => "责任领导无邮箱或手机号",
+        _ => reason,
+    };
+
+    private static Dictionary<string, object?> Item(params (string Key, object? Value)[] pairs) =>
+        pairs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
+    public static readonly IReadOnlyList<string> RankingHeader =
+    [
+        "排名", "单位", "灯", "应完成", "按期完成", "逾期完成", "逾期未完成", "完成率", "按期完成率", "最长逾期(工作日)",
+        "上周排名", "排名变化", "上周按期完成率", "按期率变化", "配合:应完成", "配合:按期", "配合:逾期完成", "配合:逾期未完成",
+    ];
+
+    /// <summary>The attachment: the ranking first (the sheet a reader opens on), then totals, overdue items, gaps, failures.</summary>
+    public static IReadOnlyList<XlsxSheet> Sheets(SupervisionDigest d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        var t = d.Totals;
+        return
+        [
+            new XlsxSheet("单位排名", RankingHeader, d.Ranking.Select(r => (IReadOnlyList<object?>)
+            [
+                r.Rate.Rank, r.Rate.Unit, RateText.LightName(r.Rate.Light), r.Rate.Lead.Due, r.Rate.Lead.OnTime, r.Rate.Lead.Late, r.Rate.Lead.OverdueOpen,
+                RateText.Percent(r.Rate.Lead.CompletionRate), RateText.Percent(r.Rate.Lead.OnTimeRate), r.Rate.WorstOverdueWorkingDays,
+                r.Previous is { } p ? p.Rank : "—", RankChange(r.RankChange), r.Previous is { } q ? RateText.Percent(q.OnTimeRate) : "—", RateChange(r.OnTimeRateChange),
+                r.Rate.Co.Due, r.Rate.Co.OnTime, r.Rate.Co.Late, r.Rate.Co.OverdueOpen,
+            ])),
+            new XlsxSheet("总体情况", ["项目", "数值"],
+            [
+                ["截至", Day(d.AsOf)], ["编发", Day(d.Date)], ["对比快照", d.ComparedWith is { } c ? Day(c) : "—"],
+                ["任务", t.Tasks], ["到期节点", t.Due], ["按期完成", t.OnTime], ["逾期完成", t.Late], ["逾期未完成", t.OverdueOpen],
+                ["完成率", RateText.Percent(t.CompletionRate)], ["按期完成率", RateText.Percent(t.OnTimeRate)],
+                ["近7天投递次数", d.Deliveries.Attempts], ["近7天投递成功", d.Deliveries.Sent], ["近7天投递失败", d.Deliveries.Failed],
+            ]),
+            new XlsxSheet("逾期事项", ["序号", "编号", "任务", "节点", "完成时限", "逾期天数", "逾期工作日", "牵头单位", "责任领导"],
+                d.Overdue.Select((o, i) => (IReadOnlyList<object?>)
+                [
+                    i + 1, o.Row.Code, o.Row.Task, o.Row.Milestone, o.Row.DueDate, o.CalendarDaysOverdue, o.WorkingDaysOverdue, Or(o.Row.Units), Or(o.Row.Leaders),
+                ])),
+            new XlsxSheet("联系方式缺失", ["单位/领导", "类别", "原因", "未送达提醒"],
+                d.Gaps.Select(g => (IReadOnlyList<object?>)[g.Who, g.IsUnit ? "单位" : "责任领导", GapReason(g.Reason), g.Reminders])),
+            new XlsxSheet("投递失败", ["对象", "地址", "渠道", "类别", "状态", "尝试次数", "原因", "入队时间"],
+                d.Failures.Select(f => (IReadOnlyList<object?>)
+                [
+                    f.Owner ?? f.Name ?? "", PhoneMask.Address(f.Address), ChannelName(f.Channel), KindName(f.Kind), StateName(f.State), f.Attempts, f.LastError ?? "",
+                    f.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                ])),
+        ];
+    }
+}

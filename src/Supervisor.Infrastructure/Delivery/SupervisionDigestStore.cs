@@ -1,0 +1,176 @@
+using Dapper;
+using Npgsql;
+
+namespace Supervisor.Infrastructure.Delivery;
+
+/// <summary>Milestone totals as of the end of a date: due by then, done on time, done late, still open (overdue).</summary>
+public sealed record DigestTotals(int Tasks, int Due, int OnTime, int Late, int OverdueOpen)
+{
+    public double? CompletionRate => Due == 0 ? null : (double)(OnTime + Late) / Due;
+
+    public double? OnTimeRate => Due == 0 ? null : (double)OnTime / Due;
+}
+
+/// <summary>An open milestone past its due date, with the task's lead units and responsible leaders.</summary>
+public sealed record DigestOverdueRow(long MilestoneId, string Code, string Task, string Milestone, DateOnly DueDate, string Units, string Leaders);
+
+/// <summary>A unit's row of the rates snapshot the change column compares with.</summary>
+public sealed record DigestSnapshotRow(long UnitId, int Rank, double? OnTimeRate);
+
+/// <summary>A unit or leader that reminders could not reach (reminder_gaps), grouped.</summary>
+public sealed record DigestGapRow(string Who, bool IsUnit, string Reason, int Reminders, DateTimeOffset LastRecordedAt);
+
+/// <summary>A message of the week that is dead or still retrying.</summary>
+public sealed record DigestFailureRow(string Address, string? Name, string? Owner, string Channel, string Kind, string State, int Attempts, string? LastError, DateTimeOffset CreatedAt);
+
+/// <summary>Delivery attempts in the week: all, sent, failed.</summary>
+public sealed record DigestDeliveryCounts(int Attempts, int Sent, int Failed);
+
+/// <summary>The reads behind the office's 督查通报, each one set-based query.</summary>
+public sealed class SupervisionDigestStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Same rules as the unit rates: due by <paramref name="asOf"/>, done when completed before <paramref name="endOfDay"/>, on time when done by the due date.</summary>
+    public async Task<DigestTotals> TotalsAsync(DateOnly asOf, DateTimeOffset endOfDay, TimeZoneInfo zone, CancellationToken ct)
+    {
+        const string sql = """
+            select (select count(*) from tasks)::int as tasks,
+                   count(*) filter (where due_date <= @asOf)::int as due,
+                   count(*) filter (where due_date <= @asOf and done and done_date <= due_date)::int as ontime,
+                   count(*) filter (where due_date <= @asOf and done and done_date > due_date)::int as late,
+                   count(*) filter (where due_date <= @asOf and not done)::int as overdueopen
+            from (
+                select due_date, status = 'done' and completed_at < @endOfDay as done, (completed_at at time zone @zone)::date as done_date
+                from milestones
+            ) m
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleAsync<DigestTotals>(new CommandDefinition(
+            sql, new { asOf, endOfDay = endOfDay.ToUniversalTime(), zone = zone.Id }, cancellationToken: ct));
+    }
+
+    /// <summary>Every milestone due by <paramref name="asOf"/> and not done before <paramref name="endOfDay"/>, longest overdue first.</summary>
+    public async Task<IReadOnlyList<DigestOverdueRow>> OverdueAsync(DateOnly asOf, DateTimeOffset endOfDay, CancellationToken ct)
+    {
+        const string sql = """
+            select m.id as milestoneid, t.code, t.title as task, m.title as milestone, m.due_date as duedate,
+                   coalesce((select string_agg(u.name, '、' order by tu.position, u.id)
+                             from task_units tu join units u on u.id = tu.unit_id
+                             where tu.task_id = t.id and tu.role = 'lead'), '') as units,
+                   coalesce((select string_agg(l.name, '、' order by tl.position, l.id)
+                             from task_leaders tl join leaders l on l.id = tl.leader_id
+                             where tl.task_id = t.id), '') as leaders
+            from milestones m
+            join tasks t on t.id = m.task_id
+            where m.due_date <= @asOf and not (m.status = 'done' and m.completed_at < @endOfDay)
+            order by m.due_date, t.position, t.code, m.id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(long MilestoneId, string Code, string Task, string Milestone, DateTime DueDate, string Units, string Leaders)>(
+            new CommandDefinition(sql, new { asOf, endOfDay = endOfDay.ToUniversalTime() }, cancellationToken: ct));
+        return rows.Select(r => new DigestOverdueRow(r.MilestoneId, r.Code, r.Task, r.Milestone, DateOnly.FromDateTime(r.DueDate), r.Units, r.Leaders)).ToList();
+    }
+
+    /// <summary>
+    /// The snapshot the "change since last week" column compares with: the latest one on or before
+    /// <paramref name="target"/> and not older than <paramref name="oldest"/>; none → the column shows "—".
+    /// </summary>
+    public async Task<(DateOnly? Date, IReadOnlyList<DigestSnapshotRow> Rows)> SnapshotAsync(DateOnly target, DateOnly oldest, CancellationToken ct)
+    {
+        const string dateSql = "select max(snapshot_date)::timestamp from unit_rate_snapshots where snapshot_date <= @target and snapshot_date >= @oldest";
+        const string rowsSql = "select unit_id as unitid, rank, on_time_rate::float8 as ontimerate from unit_rate_snapshots where snapshot_date = @date";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var found = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(dateSql, new { target, oldest }, cancellationToken: ct));
+        if (found is not { } day)
+        {
+            return (null, []);
+        }
+
+        var date = DateOnly.FromDateTime(day);
+        var rows = await connection.QueryAsync<DigestSnapshotRow>(new CommandDefinition(rowsSql, new { date }, cancellationToken: ct));
+        return (date, rows.ToList());
+    }
+
+    /// <summary>Units and leaders recorded in reminder_gaps in [from, to), one row per who and reason.</summary>
+    public async Task<IReadOnlyList<DigestGapRow>> GapsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        const string sql = """
+            select coalesce(u.name, l.name, '') as who, g.unit_id is not null as isunit, g.reason,
+                   count(distinct g.reminder_id)::int as reminders, max(g.recorded_at) as lastrecordedat
+            from reminder_gaps g
+            left join units u on u.id = g.unit_id
+            left join leaders l on l.id = g.leader_id
+            where g.recorded_at >= @from and g.recorded_at < @to
+            group by 1, 2, 3
+            order by 2 desc, 4 desc, 1
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(string Who, bool IsUnit, string Reason, int Reminders, DateTime Last)>(
+            new CommandDefinition(sql, new { from = from.ToUniversalTime(), to = to.ToUniversalTime() }, cancellationToken: ct));
+        return rows.Select(r => new DigestGapRow(r.Who, r.IsUnit, r.Reason, r.Reminders, new DateTimeOffset(DateTime.SpecifyKind(r.Last, DateTimeKind.Utc)))).ToList();
+    }
+
+    /// <summary>Messages dead or still retrying that had an attempt in [from, to), and the week's attempt counts.</summary>
+    public async Task<(IReadOnlyList<DigestFailureRow> Failures, DigestDeliveryCounts Counts)> FailuresAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        const string failuresSql = """
+            select m.recipient_address as address, m.recipient_name as name, coalesce(u.name, l.name) as owner, m.channel, m.kind, m.state,
+                   m.attempts, m.last_error as lasterror, m.created_at as createdat
+            from messages m
+            left join units u on u.id = m.unit_id
+            left join leaders l on l.id = m.leader_id
+            where m.state in ('dead', 'failed')
+              and exists (select 1 from delivery_attempts a where a.message_id = m.id and a.started_at >= @from and a.started_at < @to)
+            order by m.state, m.created_at, m.id
+            """;
+        const string countsSql = """
+            select count(*)::int as attempts,
+                   count(*) filter (where outcome = 'sent')::int as sent,
+                   count(*) filter (where outcome in ('transient', 'permanent'))::int as failed
+            from delivery_attempts
+            where started_at >= @from and started_at < @to
+            """;
+        var args = new { from = from.ToUniversalTime(), to = to.ToUniversalTime() };
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(string Address, string? Name, string? Owner, string Channel, string Kind, string State, int Attempts, string? LastError, DateTime CreatedAt)>(
+            new CommandDefinition(failuresSql, args, cancellationToken: ct));
+        var counts = await connection.QuerySingleAsync<DigestDeliveryCounts>(new CommandDefinition(countsSql, args, cancellationToken: ct));
+        var failures = rows.Select(r => new DigestFailureRow(r.Address, r.Name, r.Owner, r.Channel, r.Kind, r.State, r.Attempts, r.LastError,
+            new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)))).ToList();
+        return (failures, counts);
+    }
+
+    /// <summary>
+    /// Queues the digest for each office address, one message per address and local date: the key's unique constraint
+    /// makes a second run the same day (or a double fire) queue nothing. Returns how many were new.
+    /// </summary>
+    public async Task<int> QueueAsync(IReadOnlyList<(string Key, string Address)> recipients, DateOnly localDate, string name, RenderedDigest digest, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(recipients);
+        ArgumentNullException.ThrowIfNull(digest);
+        const string sql = """
+            insert into messages (key, channel, kind, local_date, recipient_address, recipient_name, subject, body_text, body_html,
+                                  attachment_name, attachment, state, next_attempt_at, created_at)
+            select r.key, 'email', 'supervision_digest', @localDate, r.address, @name, @subject, @text, @html, @attachmentName, @attachment,
+                   'pending', @now, @now
+            from unnest(@keys, @addresses) as r(key, address)
+            on conflict (key) do nothing
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new
+            {
+                keys = recipients.Select(r => r.Key).ToArray(),
+                addresses = recipients.Select(r => r.Address).ToArray(),
+                localDate,
+                name,
+                subject = digest.Subject,
+                text = digest.Text,
+                html = digest.Html,
+                attachmentName = digest.AttachmentName,
+                attachment = digest.Attachment,
+                now = now.ToUniversalTime(),
+            },
+            cancellationToken: ct));
+    }
+}
