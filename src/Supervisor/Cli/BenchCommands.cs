@@ -14,6 +14,8 @@ namespace Supervisor.Cli;
 /// <summary><c>bench engine</c>: province-scale data in a database of its own, then the scan and the rates timed.</summary>
 public static class BenchCommands
 {
+    private static readonly int[] GrowthDivisors = [100, 10];
+
     public static Command Bench()
     {
         var bench = new Command("bench", "Benchmarks on generated data (a separate database on the same server; figures to stdout).");
@@ -23,9 +25,10 @@ public static class BenchCommands
         var asOf = new Option<string>("--as-of") { DefaultValueFactory = _ => "2026-06-15T09:00+08:00", Description = "The instant the engine runs at" };
         var database = new Option<string>("--database") { DefaultValueFactory = _ => "supervisor_bench", Description = "Database to (re)create for the data" };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON too" };
+        var growth = new Option<bool>("--growth") { Description = "Also run at 1/100 and 1/10 of --tasks and print how each figure grows" };
         var engine = new Command("engine", "Milestone scan + reminders owed, and per-unit rates, against a one-query-per-unit baseline.")
         {
-            tasks, perTask, units, asOf, database, json,
+            tasks, perTask, units, asOf, database, json, growth,
         };
         engine.SetAction((parse, ct) => CliHost.RunAsync(
             async (services, token) =>
@@ -33,7 +36,23 @@ public static class BenchCommands
                 var zone = services.GetRequiredService<TimeZoneInfo>();
                 var instant = AsOf.Parse(parse.GetValue(asOf)!, zone);
                 var scale = new BenchScale(parse.GetValue(tasks), parse.GetValue(perTask), parse.GetValue(units), TimeZoneInfo.ConvertTime(instant, zone).Year);
+                var runs = new List<(BenchScale Scale, List<(string Name, double Seconds, string Note)> Figures)>();
+                if (parse.GetValue(growth))
+                {
+                    foreach (var divisor in GrowthDivisors)
+                    {
+                        var smaller = scale with { Tasks = Math.Max(1, scale.Tasks / divisor), Units = Math.Max(10, scale.Units / (int)Math.Sqrt(divisor)) };
+                        runs.Add((smaller, await RunEngineAsync(services, parse.GetValue(database)!, smaller, instant, token)));
+                    }
+                }
+
                 var figures = await RunEngineAsync(services, parse.GetValue(database)!, scale, instant, token);
+                runs.Add((scale, figures));
+                if (runs.Count > 1)
+                {
+                    PrintGrowth(runs);
+                }
+
                 Console.WriteLine();
                 Console.WriteLine($"{"figure",-44} {"seconds",9}  goal / note");
                 foreach (var (name, seconds, note) in figures)
@@ -95,6 +114,29 @@ public static class BenchCommands
             },
             ct));
         return command;
+    }
+
+    /// <summary>One row per figure, one column per size: how each grows from 10k to 1M milestones.</summary>
+    private static void PrintGrowth(List<(BenchScale Scale, List<(string Name, double Seconds, string Note)> Figures)> runs)
+    {
+        Console.WriteLine();
+        Console.Write($"{"seconds by milestones",-48}");
+        foreach (var (scale, _) in runs)
+        {
+            Console.Write(string.Create(CultureInfo.InvariantCulture, $"{scale.Tasks * scale.MilestonesPerTask,12:N0}"));
+        }
+
+        Console.WriteLine();
+        for (var i = 1; i < runs[0].Figures.Count; i++)
+        {
+            Console.Write($"{runs[0].Figures[i].Name,-48}");
+            foreach (var (_, figures) in runs)
+            {
+                Console.Write(string.Create(CultureInfo.InvariantCulture, $"{figures[i].Seconds,12:F3}"));
+            }
+
+            Console.WriteLine();
+        }
     }
 
     private static async Task<List<(string Name, double Seconds, string Note)>> RunEngineAsync(
