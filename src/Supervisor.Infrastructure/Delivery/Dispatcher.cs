@@ -43,6 +43,12 @@ public sealed partial class Dispatcher(
     public async Task<DispatchResult> RunPassAsync(TimeProvider time, string worker, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(time);
+        // Runs every minute on every node: when nothing is due, one query is the whole pass.
+        if (!await outbox.AnythingToDoAsync(time.GetUtcNow(), ct))
+        {
+            return new DispatchResult(0, 0, 0, 0, 0, 0);
+        }
+
         var composed = await composer.ComposeAsync(time.GetUtcNow(), ReminderComposer.EscalationOnly, ct);
         var calendar = await calendars.LoadAsync(ct);
         int claimed = 0, sent = 0, retrying = 0, dead = 0, held = 0;

@@ -27,6 +27,19 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
     /// sends again. The message key travels with every send (X-Supervisor-Key, SMS outId) so the far side can drop the
     /// repeat. SKIP LOCKED lets any number of workers claim side by side without waiting on each other.
     /// </summary>
+    /// <summary>Whether a dispatch pass has anything to do: a message due or a lease expired, or a 督办 not yet composed.</summary>
+    public async Task<bool> AnythingToDoAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            select exists (select 1 from messages
+                           where (state in ('pending', 'failed', 'held') and next_attempt_at <= @now)
+                              or (state = 'sending' and lease_until < @now))
+                or exists (select 1 from reminders where composed_at is null and level = 3)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { now = now.ToUniversalTime() }, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string worker, DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct)
     {
         const string sql = """
