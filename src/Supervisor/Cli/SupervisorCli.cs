@@ -23,6 +23,7 @@ public static class SupervisorCli
         root.Subcommands.Add(EngineCommands.Complete());
         root.Subcommands.Add(BenchCommands.Bench());
         root.Subcommands.Add(JobCommands.Job());
+        root.Subcommands.Add(UserCommands.Users());
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

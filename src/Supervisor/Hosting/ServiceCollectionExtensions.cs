@@ -41,6 +41,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PlanExportStore>();
         services.AddSingleton<DirectoryStore>();
         services.AddSingleton<CalendarStore>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<Supervisor.Infrastructure.Import.PlanImportService>();
         services.AddSingleton<Migrator>(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Migrator>>()));
