@@ -43,6 +43,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CalendarStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<ConsoleStore>();
+        services.AddSingleton<UnitTokenStore>();
         services.AddSingleton<Supervisor.Infrastructure.Import.PlanImportService>();
         services.AddSingleton<Migrator>(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Migrator>>()));

@@ -4,6 +4,7 @@ using Dapper;
 using Npgsql;
 using Supervisor.Infrastructure.Postgres;
 using Supervisor.Web.Auth;
+using Supervisor.Web.Pages;
 
 namespace Supervisor.Web;
 
@@ -13,7 +14,6 @@ public static class ConsoleEndpoints
     public static IServiceCollection AddSupervisorConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddConsoleAuth(configuration);
-        services.AddSingleton<UnitTokenStore>();
         services.AddProblemDetails();
         return services;
     }
@@ -34,38 +34,16 @@ public static class ConsoleEndpoints
         app.MapConsoleLogin();
         app.MapGet("/static/console.css", () => Results.Text(ConsoleCss, "text/css; charset=utf-8")).AllowAnonymous();
         var pages = app.MapGroup("").RequireAuthorization(ConsolePolicies.Staff);
-        pages.MapGet("/", OverviewAsync);
+        OverviewPage.Map(pages);
+        UnitsPage.Map(pages);
+        TasksPage.Map(pages);
+        JobsPage.Map(pages);
+        MessagesPage.Map(pages);
+        ImportPage.Map(pages);
+        ExtensionsPage.Map(pages);
+        CalendarPage.Map(pages);
         return app;
     }
-
-    private static async Task<IResult> OverviewAsync(HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
-    {
-        const string sql = """
-            select
-                (select count(*) from plans)::int as Plans,
-                (select count(*) from tasks)::int as Tasks,
-                (select count(*) from milestones)::int as Milestones,
-                (select count(*) from milestones where status = 'done')::int as Done,
-                (select count(*) from units)::int as Units
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var totals = await connection.QuerySingleAsync<Totals>(new CommandDefinition(sql, cancellationToken: ct));
-        var body = new StringBuilder();
-        body.Append("<section class=\"cards\">");
-        Card(body, "工作方案", totals.Plans);
-        Card(body, "重点任务", totals.Tasks);
-        Card(body, "时间节点", totals.Milestones);
-        Card(body, "已办结", totals.Done);
-        Card(body, "责任单位", totals.Units);
-        body.Append("</section>");
-        return Html.Page(http, "总览", body.ToString());
-    }
-
-    private static void Card(StringBuilder body, string label, int value) =>
-        body.Append("<div class=\"card\"><div class=\"label\">").Append(Html.E(label)).Append("</div><div class=\"value\">")
-            .Append(value.ToString(CultureInfo.InvariantCulture)).Append("</div></div>");
-
-    private sealed record Totals(int Plans, int Tasks, int Milestones, int Done, int Units);
 
     private const string ConsoleCss = """
         body{margin:0;font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2328;background:#f6f8fa}
@@ -79,6 +57,9 @@ public static class ConsoleEndpoints
         .card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:1rem 1.4rem;min-width:8rem}
         .card .label{color:#57606a}.card .value{font-size:2rem;font-weight:bold}
         table{border-collapse:collapse;background:#fff}th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left}
+        .calendar td{width:5rem;height:3.2rem;vertical-align:top}.calendar .rest{background:#fff1f0}.calendar .today{outline:2px solid #8b1a1a}
+        .notice{background:#fff8c5;padding:.5rem;border:1px solid #d4a72c}pre.message{white-space:pre-wrap;background:#fff;border:1px solid #d0d7de;padding:.6rem}
+        .card.red .value{color:#cf222e}.card.yellow .value{color:#9a6700}.card.green .value{color:#1a7f37}svg.trend{background:#fff;border:1px solid #d0d7de}
         .red{color:#cf222e}.yellow{color:#9a6700}.green{color:#1a7f37}
         """;
 }

@@ -62,6 +62,20 @@ public sealed partial class ConsoleHost : IAsyncLifetime
         await _db.DisposeAsync();
     }
 
+    /// <summary>The demo directory and plan (demo/), as scripts/load-demo loads them.</summary>
+    public async Task LoadDemoAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var directory = Services.GetRequiredService<DirectoryStore>();
+        var units = Supervisor.Core.Units.UnitDirectoryParser.ParseUnits(Supervisor.Infrastructure.Import.PlanFileReader.ReadRows(Path.Combine(RepoFiles.Root, "demo", "units.csv")));
+        await directory.SaveUnitsAsync(units.Entries, now, CancellationToken.None);
+        var leaders = Supervisor.Core.Units.UnitDirectoryParser.ParseLeaders(Supervisor.Infrastructure.Import.PlanFileReader.ReadRows(Path.Combine(RepoFiles.Root, "demo", "leaders.csv")));
+        await directory.SaveLeadersAsync(leaders.Entries, now, CancellationToken.None);
+        await Services.GetRequiredService<Supervisor.Infrastructure.Import.PlanImportService>().ImportAsync(
+            new Supervisor.Infrastructure.Import.PlanImportRequest(Path.Combine(RepoFiles.Root, "demo", "plan-2026.txt"), 2026, null, Supervisor.Infrastructure.Import.PlanFileFormat.Auto, DryRun: false),
+            CancellationToken.None);
+    }
+
     public Task<long> AddUserAsync(string name, string role) =>
         Services.GetRequiredService<UserStore>().AddAsync(name, new PasswordHasher<string>().HashPassword(name, Password), role, DateTimeOffset.UtcNow, CancellationToken.None);
 
