@@ -24,6 +24,7 @@ public static class SupervisorCli
         root.Subcommands.Add(BenchCommands.Bench());
         root.Subcommands.Add(JobCommands.Job());
         root.Subcommands.Add(UserCommands.Users());
+        root.Subcommands.Add(LinkCommands.Link());
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -17,6 +17,7 @@ public static class ServeHost
             var app = Build();
             var options = app.Services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
             app.Services.ValidateOptions();
+            _ = app.Services.GetRequiredService<IOptions<Supervisor.Infrastructure.Links.SignedLinkOptions>>().Value;
             if (options.MigrateOnStart)
             {
                 await app.Services.GetRequiredService<Migrator>().MigrateAsync(ct);

@@ -32,6 +32,7 @@ public static class ConsoleEndpoints
     public static WebApplication MapSupervisorConsole(this WebApplication app)
     {
         app.MapConsoleLogin();
+        LinkPage.Map(app);
         app.MapGet("/static/console.css", () => Results.Text(ConsoleCss, "text/css; charset=utf-8")).AllowAnonymous();
         var pages = app.MapGroup("").RequireAuthorization(ConsolePolicies.Staff);
         OverviewPage.Map(pages);

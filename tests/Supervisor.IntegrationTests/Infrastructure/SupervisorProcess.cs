@@ -59,5 +59,8 @@ public static class SupervisorProcess
     public static Dictionary<string, string?> Env(TestDatabase db) => new()
     {
         ["ConnectionStrings__Supervisor"] = db.ConnectionString,
+
+        // serve refuses to start without a signed-link secret.
+        ["Console__LinkSecret"] = "test-link-secret-0123456789abcdef",
     };
 }
