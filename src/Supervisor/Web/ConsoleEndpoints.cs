@@ -3,6 +3,7 @@ using System.Text;
 using Dapper;
 using Npgsql;
 using Supervisor.Infrastructure.Postgres;
+using Supervisor.Web.Api;
 using Supervisor.Web.Auth;
 using Supervisor.Web.Pages;
 
@@ -15,6 +16,12 @@ public static class ConsoleEndpoints
     {
         services.AddConsoleAuth(configuration);
         services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            // Chinese stays readable in API responses.
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        });
         return services;
     }
 
@@ -33,6 +40,8 @@ public static class ConsoleEndpoints
     {
         app.MapConsoleLogin();
         LinkPage.Map(app);
+        app.MapSupervisorApi();
+        app.MapOpenApi();
         app.MapGet("/static/console.css", () => Results.Text(ConsoleCss, "text/css; charset=utf-8")).AllowAnonymous();
         var pages = app.MapGroup("").RequireAuthorization(ConsolePolicies.Staff);
         OverviewPage.Map(pages);

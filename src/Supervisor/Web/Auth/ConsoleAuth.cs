@@ -63,7 +63,8 @@ public static class ConsoleAuth
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(ConsolePolicies.Staff, p => p.RequireRole("admin", "supervisor", "viewer"))
             .AddPolicy(ConsolePolicies.Act, p => p.RequireRole("admin", "supervisor"))
-            .AddPolicy(ConsolePolicies.Admin, p => p.RequireRole("admin"));
+            .AddPolicy(ConsolePolicies.Admin, p => p.RequireRole("admin"))
+            .AddPolicy(Supervisor.Web.Api.ApiEndpoints.ReportPolicy, p => p.RequireRole("admin", "supervisor", ConsolePolicies.UnitRole));
 
         services.AddAntiforgery(o =>
         {
