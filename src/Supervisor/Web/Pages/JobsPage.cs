@@ -63,7 +63,7 @@ public static class JobsPage
 
         foreach (var job in list)
         {
-            body.Append("<section><h2>").Append(Html.E(job.Name)).Append(" · 最近运行</h2>");
+            body.Append("<section id=\"runs-").Append(Html.E(job.Name)).Append("\"><h2>").Append(Html.E(job.Name)).Append(" · 最近运行</h2>");
             Html.Table(body, ["开始", "触发", "节点", "耗时", "结果", "错误", "摘要"], (await runs.RecentAsync(job.Name, 10, ct)).Select(r => (IReadOnlyList<string>)
             [
                 Html.Time(r.StartedAt, zone), r.TriggerKind == "manual" ? "手动" : "计划", Html.E(r.InstanceId),
