@@ -11,7 +11,7 @@ using Supervisor.IntegrationTests.Infrastructure;
 namespace Supervisor.IntegrationTests.Web;
 
 /// <summary>The serve host (console, API, scheduler) in this process on a free port, over real HTTP, on a fresh database.</summary>
-public sealed partial class ConsoleHost : IAsyncLifetime
+public partial class ConsoleHost : IAsyncLifetime
 {
     public const string LinkSecret = "test-link-secret-0123456789abcdef";
     public const string Password = "correct-horse-9";
@@ -26,6 +26,9 @@ public sealed partial class ConsoleHost : IAsyncLifetime
 
     public IServiceProvider Services => App.Services;
 
+    /// <summary>Configuration a derived host lays over the defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -33,13 +36,13 @@ public sealed partial class ConsoleHost : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await _db.InitializeAsync();
         await _db.MigrateAsync();
         var port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        App = ServeHost.Build(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Supervisor"] = _db.ConnectionString,
             ["Console:Urls"] = BaseAddress.ToString().TrimEnd('/'),
@@ -47,7 +50,13 @@ public sealed partial class ConsoleHost : IAsyncLifetime
             ["Console:PublicUrl"] = BaseAddress.ToString().TrimEnd('/'),
             ["Console:LoginPermitLimit"] = "1000",
             ["Supervisor:MigrateOnStart"] = "false",
-        });
+        };
+        foreach (var (key, value) in Settings)
+        {
+            settings[key] = value;
+        }
+
+        App = ServeHost.Build(settings);
         await App.StartAsync();
         foreach (var role in UserStore.Roles)
         {
@@ -55,7 +64,7 @@ public sealed partial class ConsoleHost : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await App.StopAsync();
         await App.DisposeAsync();

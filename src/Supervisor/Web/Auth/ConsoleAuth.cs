@@ -130,6 +130,7 @@ public static class ConsoleAuth
         IOptions<ConsoleOptions> options,
         AuditLog audit,
         TimeProvider time,
+        TimeZoneInfo zone,
         CancellationToken ct)
     {
         var fields = await http.Request.ReadFormAsync(ct);
@@ -147,7 +148,7 @@ public static class ConsoleAuth
         if (user.LockedUntil is { } locked && locked > now)
         {
             await audit.WriteAsync(now, user.Name, "login.locked", $"user:{user.Name}", null, ct);
-            return LoginPage(http, form.ReturnUrl, $"账户已锁定，请在 {Html.Time(locked, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"))} 之后重试。", StatusCodes.Status423Locked);
+            return LoginPage(http, form.ReturnUrl, $"账户已锁定，请在 {Html.Time(locked, zone)} 之后重试。", StatusCodes.Status423Locked);
         }
 
         var verified = hasher.VerifyHashedPassword(user.Name, user.PasswordHash, form.Password ?? "");
