@@ -42,8 +42,10 @@ public static class ConsoleEndpoints
         LinkPage.Map(app);
         app.MapSupervisorApi();
         app.MapOpenApi();
-        app.MapGet("/static/console.css", () => Results.Text(ConsoleCss, "text/css; charset=utf-8")).AllowAnonymous();
-        var pages = app.MapGroup("").RequireAuthorization(ConsolePolicies.Staff);
+        app.MapGet("/static/console.css", () => Results.Text(ConsoleCss, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+
+        // Pages are HTML for people; the OpenAPI document describes /api only.
+        var pages = app.MapGroup("").RequireAuthorization(ConsolePolicies.Staff).ExcludeFromDescription();
         OverviewPage.Map(pages);
         UnitsPage.Map(pages);
         TasksPage.Map(pages);

@@ -91,5 +91,7 @@ public sealed class ApiTests(PagesFixture fixture) : IClassFixture<PagesFixture>
         var json = await client.GetStringAsync("/openapi/v1.json");
         Assert.Contains("/api/rates", json, StringComparison.Ordinal);
         Assert.Contains("/api/milestones/{id}/progress", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"/login\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"/u/{token}\"", json, StringComparison.Ordinal);
     }
 }

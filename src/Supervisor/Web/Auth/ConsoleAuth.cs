@@ -99,14 +99,14 @@ public static class ConsoleAuth
 
     public static WebApplication MapConsoleLogin(this WebApplication app)
     {
-        app.MapGet("/login", (HttpContext http, string? returnUrl) => LoginPage(http, returnUrl, null, StatusCodes.Status200OK)).AllowAnonymous();
-        app.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(ConsolePolicies.LoginRateLimit);
+        app.MapGet("/login", (HttpContext http, string? returnUrl) => LoginPage(http, returnUrl, null, StatusCodes.Status200OK)).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(ConsolePolicies.LoginRateLimit).ExcludeFromDescription();
         app.MapPost("/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/login");
-        });
-        app.MapGet("/denied", (HttpContext http) => Html.Page(http, "无权限", "<p>您的角色无权进行此操作。</p>", StatusCodes.Status403Forbidden));
+        }).ExcludeFromDescription();
+        app.MapGet("/denied", (HttpContext http) => Html.Page(http, "无权限", "<p>您的角色无权进行此操作。</p>", StatusCodes.Status403Forbidden)).ExcludeFromDescription();
         return app;
     }
 
@@ -131,8 +131,10 @@ public static class ConsoleAuth
         AuditLog audit,
         TimeProvider time,
         TimeZoneInfo zone,
+        ILoggerFactory loggers,
         CancellationToken ct)
     {
+        var logger = loggers.CreateLogger("Supervisor.Web.Login");
         var fields = await http.Request.ReadFormAsync(ct);
         var form = new LoginForm(fields["name"], fields["password"], fields["returnUrl"]);
         var now = time.GetUtcNow();
@@ -141,6 +143,7 @@ public static class ConsoleAuth
         const string wrong = "用户名或密码错误。";
         if (user is null)
         {
+            SecurityLog.LoginFailed(logger, name);
             await audit.WriteAsync(now, name.Length == 0 ? "anonymous" : name, "login.failed", null, new { reason = "unknown user" }, ct);
             return LoginPage(http, form.ReturnUrl, wrong, StatusCodes.Status401Unauthorized);
         }
@@ -156,6 +159,15 @@ public static class ConsoleAuth
         {
             var lockedUntil = await users.RecordFailureAsync(user.Id, now, options.Value.LockoutThreshold, options.Value.LockoutDuration, ct);
             await audit.WriteAsync(now, user.Name, lockedUntil is null ? "login.failed" : "login.lockout", $"user:{user.Name}", null, ct);
+            if (lockedUntil is { } until)
+            {
+                SecurityLog.AccountLocked(logger, user.Name, until);
+            }
+            else
+            {
+                SecurityLog.LoginFailed(logger, user.Name);
+            }
+
             return lockedUntil is null
                 ? LoginPage(http, form.ReturnUrl, wrong, StatusCodes.Status401Unauthorized)
                 : LoginPage(http, form.ReturnUrl, "连续登录失败次数过多，账户已锁定。", StatusCodes.Status423Locked);

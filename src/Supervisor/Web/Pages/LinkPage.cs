@@ -3,6 +3,7 @@ using System.Text;
 using Supervisor.Core;
 using Supervisor.Infrastructure.Links;
 using Supervisor.Infrastructure.Postgres;
+using Supervisor.Web.Auth;
 
 namespace Supervisor.Web.Pages;
 
@@ -15,16 +16,17 @@ public static class LinkPage
 {
     public static void Map(WebApplication app)
     {
-        var links = app.MapGroup("/u/{token}").AllowAnonymous();
+        var links = app.MapGroup("/u/{token}").AllowAnonymous().ExcludeFromDescription();
         links.MapGet("", RenderAsync);
         links.MapPost("/milestones/{id:long}/{action}", ActAsync);
     }
 
     private static async Task<IResult> RenderAsync(string token, HttpContext http, LinkSigner signer, ConsoleStore store, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
-        if (signer.Verify(token, out var unitId) != LinkCheck.Valid || await store.UnitAsync(unitId, ct) is not { } unit)
+        var check = signer.Verify(token, out var unitId);
+        if (check != LinkCheck.Valid || await store.UnitAsync(unitId, ct) is not { } unit)
         {
-            return Forbidden(http);
+            return Forbidden(http, check == LinkCheck.Valid ? "unknown unit" : check.ToString());
         }
 
         var body = new StringBuilder();
@@ -67,9 +69,10 @@ public static class LinkPage
         string token, long id, string action, HttpContext http, LinkSigner signer, ConsoleStore store, ProgressStore progress,
         TimeZoneInfo zone, TimeProvider time, CancellationToken ct)
     {
-        if (signer.Verify(token, out var unitId) != LinkCheck.Valid || !await store.UnitOwnsMilestoneAsync(unitId, id, ct))
+        var check = signer.Verify(token, out var unitId);
+        if (check != LinkCheck.Valid || !await store.UnitOwnsMilestoneAsync(unitId, id, ct))
         {
-            return Forbidden(http);
+            return Forbidden(http, check == LinkCheck.Valid ? $"unit {unitId} does not own milestone {id}" : check.ToString());
         }
 
         var form = await http.Request.ReadFormAsync(ct);
@@ -117,6 +120,12 @@ public static class LinkPage
 
     private static string Actor(long unitId) => string.Create(CultureInfo.InvariantCulture, $"link:unit:{unitId}");
 
-    private static IResult Forbidden(HttpContext http) =>
-        Html.Page(http, "链接无效", "<p>链接无效、已过期，或无权查看该事项。请使用最新提醒中的链接，或联系督查室。</p>", StatusCodes.Status403Forbidden, nav: false);
+    private static IResult Forbidden(HttpContext http, string reason)
+    {
+        // The path without the token: a log must not hand out a working link.
+        var path = http.Request.Path.Value ?? "";
+        var afterToken = path.IndexOf('/', "/u/".Length);
+        SecurityLog.LinkRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Supervisor.Web.Links"), reason, afterToken < 0 ? "/u/…" : "/u/…" + path[afterToken..]);
+        return Html.Page(http, "链接无效", "<p>链接无效、已过期，或无权查看该事项。请使用最新提醒中的链接，或联系督查室。</p>", StatusCodes.Status403Forbidden, nav: false);
+    }
 }
