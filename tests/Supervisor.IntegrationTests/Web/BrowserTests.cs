@@ -169,7 +169,13 @@ public sealed class BrowserFixture : IAsyncLifetime
 
 public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private static string Screenshots => Path.Combine(RepoFiles.Root, "docs", "screenshots");
+    /// <summary>
+    /// docs/screenshots (the README's pictures) only when SUPERVISOR_UPDATE_SCREENSHOTS=1, so an ordinary test run
+    /// leaves the checkout clean; otherwise .data/screenshots.
+    /// </summary>
+    private static string Screenshots => Environment.GetEnvironmentVariable("SUPERVISOR_UPDATE_SCREENSHOTS") == "1"
+        ? Path.Combine(RepoFiles.Root, "docs", "screenshots")
+        : Path.Combine(RepoFiles.Root, ".data", "screenshots");
 
     private async Task<IPage> LoggedInAsync(string user)
     {
