@@ -30,6 +30,8 @@ public sealed record ExtensionInfo(
     long Id, long MilestoneId, string MilestoneTitle, string TaskCode, long TaskId, string? Unit, DateTime RequestedDue, DateTime DueDate,
     DateTime OriginalDueDate, string Reason, string Status, DateTime RequestedAt, string? DecidedBy, string? DecisionNote);
 
+public sealed record OwedReminder(long Id, DateTime LocalDate, int Level, long TaskId, string TaskCode, string MilestoneTitle, DateTime DueDate, string? LeadUnits);
+
 public sealed record TrendPoint(DateTime Date, int Due, int OnTime);
 
 public sealed record ClusterNode(string InstanceName, DateTimeOffset LastCheckin, TimeSpan CheckinInterval);
@@ -170,6 +172,18 @@ public sealed class ConsoleStore(NpgsqlDataSource dataSource)
             order by m.created_at desc, m.id desc
             limit @limit
             """, new { state, channel, kind, unitId, taskId, limit }, ct);
+
+    /// <summary>Reminders owed but not yet composed into messages: what the next dispatch will send.</summary>
+    public async Task<IReadOnlyList<OwedReminder>> OwedRemindersAsync(int limit, CancellationToken ct) =>
+        await QueryAsync<OwedReminder>("""
+            select r.id, r.local_date::timestamp as LocalDate, r.level::int as Level, t.id as TaskId, t.code as TaskCode, m.title as MilestoneTitle,
+                   m.due_date::timestamp as DueDate,
+                   (select string_agg(u.name, '、' order by tu.position) from task_units tu join units u on u.id = tu.unit_id where tu.task_id = t.id and tu.role = 'lead') as LeadUnits
+            from reminders r join milestones m on m.id = r.milestone_id join tasks t on t.id = m.task_id
+            where r.composed_at is null
+            order by r.local_date, r.level desc, m.due_date
+            limit @limit
+            """, new { limit }, ct);
 
     public async Task<IReadOnlyDictionary<string, int>> MessageCountsAsync(CancellationToken ct) =>
         (await QueryAsync<(string State, int Count)>("select state, count(*)::int from messages group by state", null, ct)).ToDictionary(r => r.State, r => r.Count);

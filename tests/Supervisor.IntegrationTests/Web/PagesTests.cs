@@ -27,7 +27,7 @@ public sealed class PagesTests(PagesFixture fixture) : IClassFixture<PagesFixtur
     [InlineData("/tasks", "责任领导")]
     [InlineData("/tasks?light=green&q=%E5%BB%BA%E8%AE%BE", "筛选")]
     [InlineData("/jobs", "milestone-scan")]
-    [InlineData("/messages", "渠道")]
+    [InlineData("/messages", "下一批待发")]
     [InlineData("/import", "导入工作方案")]
     [InlineData("/extensions", "延期")]
     [InlineData("/calendar?month=2026-10", "国庆")]
@@ -39,6 +39,20 @@ public sealed class PagesTests(PagesFixture fixture) : IClassFixture<PagesFixtur
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains(expected, html, StringComparison.Ordinal);
         Assert.DoesNotContain("&#x", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MessagesPage_PreviewsTheRemindersOwed_ThatNoMessageCarriesYet()
+    {
+        var engine = (Supervisor.Infrastructure.Postgres.SupervisionEngine)Host.Services.GetService(typeof(Supervisor.Infrastructure.Postgres.SupervisionEngine))!;
+        var scan = await engine.ScanAsync(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.FromHours(8)), CancellationToken.None);
+        using var client = await Host.LoggedInAsync("viewer");
+        var html = await client.GetStringAsync("/messages");
+        await using var connection = await Host.Database.DataSource.OpenConnectionAsync();
+        var owed = await connection.QuerySingleAsync<int>("select count(*)::int from reminders where composed_at is null");
+        Assert.True(owed > 0, $"the scan owed nothing: {scan}");
+        Assert.Contains($"尚未生成消息的提醒：{Math.Min(owed, 200)} 条", html, StringComparison.Ordinal);
+        Assert.Contains("催办", html, StringComparison.Ordinal);
     }
 
     [Fact]

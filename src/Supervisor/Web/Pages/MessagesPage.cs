@@ -61,6 +61,16 @@ public static class MessagesPage
             .Append("<label>单位 <select name=\"unit\">").Append(PageContext.Options((await store.UnitsAsync(ct)).Select(u => (Html.N(u.Id), u.Name)), unit)).Append("</select></label>")
             .Append("<button type=\"submit\">筛选</button></form>");
         Table(body, await store.MessagesAsync(PageContext.Text(state), PageContext.Text(channel), PageContext.Text(kind), PageContext.Id(unit), null, 500, ct), zone);
+
+        // The next batch: reminders the scan recorded as owed that no message carries yet.
+        var owed = await store.OwedRemindersAsync(200, ct);
+        body.Append("<section><h2>下一批待发（已记录、尚未生成消息的提醒：").Append(owed.Count).Append(" 条）</h2>");
+        Html.Table(body, ["日期", "级别", "任务", "节点", "完成时限", "牵头单位"], owed.Select(r => (IReadOnlyList<string>)
+        [
+            PageContext.D(r.LocalDate), r.Level switch { 1 => "提醒", 2 => "催办", _ => "督办" }, $"<a href=\"/tasks/{r.TaskId}\">{Html.E(r.TaskCode)}</a>",
+            Html.E(r.MilestoneTitle), PageContext.D(r.DueDate), Html.E(r.LeadUnits),
+        ]), "没有待发的提醒");
+        body.Append("</section>");
         return Html.Page(http, "消息", body.ToString());
     }
 
