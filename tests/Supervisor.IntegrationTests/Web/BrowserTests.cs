@@ -219,7 +219,8 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
     {
         var page = await LoggedInAsync("admin");
         await page.GotoAsync(fixture.BaseUrl + "/jobs");
-        var runs = page.Locator("#runs-rates-snapshot tbody tr:has-text('手动')");
+        // A run's row appears when it starts (运行中); wait for it to have finished.
+        var runs = page.Locator("#runs-rates-snapshot tbody tr:has-text('手动'):has-text('成功')");
         var before = await runs.CountAsync();
         await page.ClickAsync("form[action='/jobs/rates-snapshot/trigger'] button");
         for (var i = 0; i < 60 && await runs.CountAsync() == before; i++)
@@ -229,7 +230,6 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         }
 
         Assert.Equal(before + 1, await runs.CountAsync());
-        Assert.Contains("成功", await runs.First.InnerTextAsync(), StringComparison.Ordinal);
 
         var state = page.Locator("span.state[data-job='rates-snapshot']");
         await page.ClickAsync("form[action='/jobs/rates-snapshot/pause'] button");

@@ -33,6 +33,8 @@ public static class ConsoleAuth
 {
     public const string SmartScheme = "supervisor";
 
+    private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<string>().HashPassword("", Guid.NewGuid().ToString()));
+
     public static IServiceCollection AddConsoleAuth(this IServiceCollection services, IConfiguration configuration)
     {
         var console = configuration.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
@@ -143,6 +145,8 @@ public static class ConsoleAuth
         const string wrong = "用户名或密码错误。";
         if (user is null)
         {
+            // Hash anyway, so an unknown name takes as long as a wrong password and names cannot be probed by timing.
+            _ = hasher.VerifyHashedPassword(name, DummyHash.Value, form.Password ?? "");
             SecurityLog.LoginFailed(logger, name);
             await audit.WriteAsync(now, name.Length == 0 ? "anonymous" : name, "login.failed", null, new { reason = "unknown user" }, ct);
             return LoginPage(http, form.ReturnUrl, wrong, StatusCodes.Status401Unauthorized);
