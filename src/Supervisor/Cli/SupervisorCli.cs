@@ -26,6 +26,8 @@ public static class SupervisorCli
         root.Subcommands.Add(DeliveryCommands.Preview());
         root.Subcommands.Add(DeliveryCommands.Dispatch());
         root.Subcommands.Add(DeliveryCommands.Digest());
+        root.Subcommands.Add(UserCommands.Users());
+        root.Subcommands.Add(LinkCommands.Link());
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -17,6 +17,7 @@ public static class ServeHost
             var app = Build();
             var options = app.Services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
             app.Services.ValidateOptions();
+            _ = app.Services.GetRequiredService<IOptions<Supervisor.Infrastructure.Links.SignedLinkOptions>>().Value;
             if (options.MigrateOnStart)
             {
                 await app.Services.GetRequiredService<Migrator>().MigrateAsync(ct);
@@ -31,13 +32,19 @@ public static class ServeHost
         }
     }
 
-    public static WebApplication Build()
+    /// <param name="settings">Configuration laid over appsettings.json and the environment (tests use it).</param>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = "supervisor",
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.WebHost.UseUrls(builder.Configuration.GetSection(ConsoleOptions.Section)[nameof(ConsoleOptions.Urls)] ?? new ConsoleOptions().Urls);
         builder.Services.AddSupervisor(builder.Configuration);
@@ -45,11 +52,12 @@ public static class ServeHost
         // The clustered scheduler: its hosted services start in app.RunAsync, so after RunAsync has migrated.
         builder.Services.AddSupervisorScheduler(SchedulerMode.Cluster);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
-        builder.Services.AddSupervisorConsole();
+        builder.Services.AddSupervisorConsole(builder.Configuration);
 
         var app = builder.Build();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.UseSupervisorConsole();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapSupervisorConsole();
         return app;
     }

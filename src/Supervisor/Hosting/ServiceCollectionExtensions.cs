@@ -45,6 +45,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PlanExportStore>();
         services.AddSingleton<DirectoryStore>();
         services.AddSingleton<CalendarStore>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ConsoleStore>();
+
+        // Signed links: bound here so delivery can make links; validated by the commands that need the secret (serve, link).
+        services.AddOptions<Supervisor.Infrastructure.Links.SignedLinkOptions>().Bind(configuration.GetSection(Supervisor.Infrastructure.Links.SignedLinkOptions.Section));
+        services.AddSingleton<IValidateOptions<Supervisor.Infrastructure.Links.SignedLinkOptions>, Supervisor.Infrastructure.Links.LinkOptionsValidator>();
+        services.AddSingleton<Supervisor.Infrastructure.Links.LinkSigner>();
+        services.AddSingleton<UnitTokenStore>();
         services.AddSingleton<Supervisor.Infrastructure.Import.PlanImportService>();
         services.AddDelivery(configuration);
         services.AddSingleton<Migrator>(sp => new Migrator(

@@ -38,6 +38,20 @@ public sealed class ConsoleOptions
     public const string Section = "Console";
 
     public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Failed logins in a row that lock an account.</summary>
+    public int LockoutThreshold { get; set; } = 5;
+
+    /// <summary>How long a locked account stays locked.</summary>
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Login attempts allowed per client address in one <see cref="LoginWindow"/>; more get 429.</summary>
+    public int LoginPermitLimit { get; set; } = 10;
+
+    public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a staff login lasts without activity.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 }
 
 public sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
@@ -52,7 +66,28 @@ public sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
             }
         }
 
-        return options.Urls.Length == 0 ? ValidateOptionsResult.Fail("Console:Urls must not be empty") : ValidateOptionsResult.Success;
+        var failures = new List<string>();
+        if (options.Urls.Length == 0)
+        {
+            failures.Add("Console:Urls must not be empty");
+        }
+
+        if (options.LockoutThreshold < 1)
+        {
+            failures.Add("Console:LockoutThreshold must be at least 1");
+        }
+
+        if (options.LockoutDuration <= TimeSpan.Zero || options.LoginWindow <= TimeSpan.Zero || options.SessionLifetime <= TimeSpan.Zero)
+        {
+            failures.Add("Console:LockoutDuration, LoginWindow and SessionLifetime must be positive (e.g. 00:15:00)");
+        }
+
+        if (options.LoginPermitLimit < 1)
+        {
+            failures.Add("Console:LoginPermitLimit must be at least 1");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
 

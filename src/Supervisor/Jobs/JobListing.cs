@@ -30,14 +30,29 @@ public sealed class JobListing(
     TimeZoneInfo zone,
     TimeProvider time)
 {
+    /// <summary>For <c>job list</c>: reads the store through a scheduler that is never started, then releases it.</summary>
     public async Task<IReadOnlyList<JobListRow>> ListAsync(CancellationToken ct)
     {
+        var scheduler = await schedulers.GetScheduler(ct);
+        try
+        {
+            return await ListAsync(scheduler, ct);
+        }
+        finally
+        {
+            // Never started, so this node never joined the cluster; shutting down only releases the store.
+            await scheduler.Shutdown(waitForJobsToComplete: false, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Through a scheduler the caller owns (the console's running one): never shuts it down.</summary>
+    public async Task<IReadOnlyList<JobListRow>> ListAsync(IScheduler scheduler, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
         var calendar = await calendars.LoadAsync(ct);
         var lastRuns = await runs.LatestPerJobAsync(ct);
-        var scheduler = await schedulers.GetScheduler(ct);
         var now = time.GetUtcNow();
         var rows = new List<JobListRow>();
-        try
         {
             foreach (var job in catalog.All)
             {
@@ -78,11 +93,6 @@ public sealed class JobListing(
                     job.Name, schedule.Cron, schedule.Rule, zone.Id, schedule.Enabled, next, stored?.PreviousFireTimeUtc, state, storedCron,
                     lastRuns.GetValueOrDefault(job.Name)));
             }
-        }
-        finally
-        {
-            // Never started, so this node never joined the cluster; shutting down only releases the store.
-            await scheduler.Shutdown(waitForJobsToComplete: false, CancellationToken.None);
         }
 
         return rows;

@@ -62,6 +62,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddTransient<SupervisorJobAdapter>();
         services.TryAddSingleton<ManualJobRunner>();
         services.TryAddSingleton<JobListing>();
+        services.TryAddSingleton<JobControl>();
 
         // The jobs of this build, one line each; the others are added by their own features.
         services.AddSupervisorJob<MilestoneScanJob>("milestone-scan");

@@ -44,6 +44,7 @@ public sealed class ScheduledScanRestartTests(ITestOutputHelper output) : IAsync
             ["Console__Urls"] = "http://127.0.0.1:" + SmtpSink.FreePort().ToString(CultureInfo.InvariantCulture),
             ["Jobs__milestone-scan__Cron"] = "0/2 * * * * ?",
             ["Jobs__CheckinInterval"] = "00:00:02",
+            ["Console__LinkSecret"] = SupervisorProcess.TestLinkSecret,
         };
         Assert.Equal(0, (await SupervisorProcess.RunAsync(["import", SharedFiles.Seed("003"), "--year", "2023"], env)).ExitCode);
         using var serve = SupervisorProcess.Start(["serve"], env);

@@ -8,6 +8,9 @@ public sealed record ProcessResult(int ExitCode, string StdOut, string StdErr);
 /// <summary>Runs the real <c>supervisor</c> executable (built beside the tests) as a user would.</summary>
 public static class SupervisorProcess
 {
+    /// <summary>`serve` refuses to start without Console:LinkSecret; tests use this one.</summary>
+    public const string TestLinkSecret = "test-link-secret-0123456789abcdef";
+
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "supervisor.dll");
 
     public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
@@ -89,6 +92,9 @@ public static class SupervisorProcess
     public static Dictionary<string, string?> Env(TestDatabase db) => new()
     {
         ["ConnectionStrings__Supervisor"] = db.ConnectionString,
+
+        // serve refuses to start without a signed-link secret.
+        ["Console__LinkSecret"] = TestLinkSecret,
     };
 }
 

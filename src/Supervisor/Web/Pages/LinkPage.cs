@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using Supervisor.Core;
+using Supervisor.Infrastructure.Links;
+using Supervisor.Infrastructure.Postgres;
+using Supervisor.Web.Auth;
+
+namespace Supervisor.Web.Pages;
+
+/// <summary>
+/// /u/{token}: a department's page from a signed link, no account. It shows and changes only the milestones of the
+/// link's unit: 签收, progress, done, extension request. A tampered, expired or foreign-milestone request gets 403.
+/// Every change is audited with the actor "link:unit:{id}".
+/// </summary>
+public static class LinkPage
+{
+    public static void Map(WebApplication app)
+    {
+        var links = app.MapGroup("/u/{token}").AllowAnonymous().ExcludeFromDescription();
+        links.MapGet("", RenderAsync);
+        links.MapPost("/milestones/{id:long}/{action}", ActAsync);
+    }
+
+    private static async Task<IResult> RenderAsync(string token, HttpContext http, LinkSigner signer, ConsoleStore store, AuditLog audit, TimeProvider time, CancellationToken ct)
+    {
+        var check = signer.Verify(token, out var unitId);
+        if (check != LinkCheck.Valid || await store.UnitAsync(unitId, ct) is not { } unit)
+        {
+            return Forbidden(http, check == LinkCheck.Valid ? "unknown unit" : check.ToString());
+        }
+
+        var body = new StringBuilder();
+        if (http.Request.Query["done"].ToString() is { Length: > 0 } done)
+        {
+            body.Append("<p class=\"notice\">").Append(Html.E(done)).Append("</p>");
+        }
+
+        body.Append("<p>以下是贵单位尚未办结的时间节点。可签收、报送进展、标记办结或申请延期。</p>");
+        var milestones = await store.MilestonesOfUnitAsync(unitId, openOnly: true, ct);
+        foreach (var m in milestones)
+        {
+            var action = $"/u/{Html.E(token)}/milestones/{m.Id}";
+            body.Append(CultureInfo.InvariantCulture, $"""
+                <section class="milestone" data-milestone="{m.Id}"><h2>{Html.E(m.TaskCode)} {Html.E(m.TaskTitle)}</h2>
+                <p>{Html.E(m.Title)} · 完成时限 {UnitsPage.Due(m)} · 最新进度 {(m.LatestPercent is { } p ? p + "%" : "—")} · {(m.Acknowledged ? "已签收" : "未签收")}</p>
+                <div class="filters">
+                {(m.Acknowledged ? "" : $"<form method=\"post\" action=\"{action}/acknowledge\" class=\"inline\">{Html.Token(http)}<button type=\"submit\">签收</button></form>")}
+                <form method="post" action="{action}/progress" class="inline">{Html.Token(http)}
+                  <label>进度 <input name="percent" type="number" min="0" max="100" size="4" required>%</label>
+                  <label>说明 <input name="note" size="30"></label><button type="submit">报送进展</button></form>
+                <form method="post" action="{action}/complete" class="inline">{Html.Token(http)}<button type="submit">标记办结</button></form>
+                <form method="post" action="{action}/extension" class="inline">{Html.Token(http)}
+                  <label>延至 <input name="date" type="date" required></label><label>理由 <input name="reason" required></label>
+                  <button type="submit" class="secondary">申请延期</button></form>
+                </div></section>
+                """);
+        }
+
+        if (milestones.Count == 0)
+        {
+            body.Append("<p class=\"muted\">没有未办结的时间节点。</p>");
+        }
+
+        await audit.WriteAsync(time.GetUtcNow(), Actor(unitId), "link.view", $"unit:{unitId}", null, ct);
+        return Html.Page(http, unit.Name, body.ToString(), nav: false);
+    }
+
+    private static async Task<IResult> ActAsync(
+        string token, long id, string action, HttpContext http, LinkSigner signer, ConsoleStore store, ProgressStore progress,
+        TimeZoneInfo zone, TimeProvider time, CancellationToken ct)
+    {
+        var check = signer.Verify(token, out var unitId);
+        if (check != LinkCheck.Valid || !await store.UnitOwnsMilestoneAsync(unitId, id, ct))
+        {
+            return Forbidden(http, check == LinkCheck.Valid ? $"unit {unitId} does not own milestone {id}" : check.ToString());
+        }
+
+        var form = await http.Request.ReadFormAsync(ct);
+        var now = time.GetUtcNow();
+        var actor = Actor(unitId);
+        string done;
+        try
+        {
+            switch (action)
+            {
+                case "acknowledge":
+                    await store.AcknowledgeAsync(id, unitId, "link", actor, now, ct);
+                    done = "已签收。";
+                    break;
+                case "progress":
+                    var percent = int.TryParse(form["percent"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : (int?)null;
+                    await progress.ReportAsync(id, percent, PageContext.Text(form["note"]), unitId, "link", actor, now, ct);
+                    await store.WriteAuditAsync(now, actor, "milestone.progress", $"milestone:{id}", new { percent }, ct);
+                    done = "进展已报送。";
+                    break;
+                case "complete":
+                    await progress.CompleteAsync(id, now, zone, "link", actor, ct);
+                    done = "已标记办结。";
+                    break;
+                case "extension":
+                    if (!DateOnly.TryParseExact(form["date"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                    {
+                        throw new BadInputException("请填写新的完成时限（yyyy-MM-dd）");
+                    }
+
+                    await store.RequestExtensionAsync(id, unitId, date, form["reason"].ToString(), actor, now, ct);
+                    done = "延期申请已提交，待督查室审批。";
+                    break;
+                default:
+                    return Results.NotFound();
+            }
+        }
+        catch (BadInputException ex)
+        {
+            done = "未能办理：" + ex.Message;
+        }
+
+        return Results.Redirect($"/u/{Uri.EscapeDataString(token)}?done={Uri.EscapeDataString(done)}");
+    }
+
+    private static string Actor(long unitId) => string.Create(CultureInfo.InvariantCulture, $"link:unit:{unitId}");
+
+    private static IResult Forbidden(HttpContext http, string reason)
+    {
+        // The path without the token: a log must not hand out a working link.
+        var path = http.Request.Path.Value ?? "";
+        var afterToken = path.IndexOf('/', "/u/".Length);
+        SecurityLog.LinkRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Supervisor.Web.Links"), reason, afterToken < 0 ? "/u/…" : "/u/…" + path[afterToken..]);
+        return Html.Page(http, "链接无效", "<p>链接无效、已过期，或无权查看该事项。请使用最新提醒中的链接，或联系督查室。</p>", StatusCodes.Status403Forbidden, nav: false);
+    }
+}
