@@ -22,7 +22,7 @@ internal static partial class BracketedItems
         for (var i = 0; i < lines.Length; i++)
         {
             var match = Heading().Match(lines[i]);
-            if (match.Success && ChineseNumber(match.Groups[2].Value) is { } n)
+            if (match.Success && int.Parse(Numbering.ChineseValue(match.Groups[2].Value), System.Globalization.CultureInfo.InvariantCulture) is var n and > 0)
             {
                 headings.Add((i, match.Groups[1].Value, n, match.Groups[3].Value.Trim()));
             }
@@ -66,28 +66,6 @@ internal static partial class BracketedItems
         }
 
         return changed ? string.Join('\n', lines) : text;
-    }
-
-    private static int? ChineseNumber(string text)
-    {
-        const string digits = "零一二三四五六七八九";
-        if (text == "十")
-        {
-            return 10;
-        }
-
-        if (text.Length == 1)
-        {
-            var d = digits.IndexOf(text[0], StringComparison.Ordinal);
-            return d > 0 ? d : null;
-        }
-
-        if (text.Length == 2 && text[0] == '十')
-        {
-            return 10 + digits.IndexOf(text[1], StringComparison.Ordinal);
-        }
-
-        return null;
     }
 
     [GeneratedRegex(@"^[ \t\u3000]*【([^】\d一二三四五六七八九十]{1,6})([一二三四五六七八九十]{1,2})】[:：]?(.{0,80})$")]

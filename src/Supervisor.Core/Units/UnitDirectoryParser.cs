@@ -57,7 +57,8 @@ public static partial class UnitDirectoryParser
         for (var i = 1; i < rows.Count; i++)
         {
             var row = i + 1;
-            string? Cell(string key) => columns.TryGetValue(key, out var c) && c < rows[i].Count && !string.IsNullOrWhiteSpace(rows[i][c]) ? rows[i][c].Trim() : null;
+            var cells = rows[i];
+            string? Cell(string key) => CellOf(cells, columns, key);
             if (rows[i].All(string.IsNullOrWhiteSpace))
             {
                 continue;
@@ -118,7 +119,8 @@ public static partial class UnitDirectoryParser
         for (var i = 1; i < rows.Count; i++)
         {
             var row = i + 1;
-            string? Cell(string key) => columns.TryGetValue(key, out var c) && c < rows[i].Count && !string.IsNullOrWhiteSpace(rows[i][c]) ? rows[i][c].Trim() : null;
+            var cells = rows[i];
+            string? Cell(string key) => CellOf(cells, columns, key);
             if (rows[i].All(string.IsNullOrWhiteSpace))
             {
                 continue;
@@ -144,6 +146,10 @@ public static partial class UnitDirectoryParser
 
         return new DirectoryParseResult<LeaderDirectoryEntry>(entries, errors);
     }
+
+    /// <summary>The trimmed cell under a known column, or null when the column is missing or the cell blank.</summary>
+    private static string? CellOf(IReadOnlyList<string> row, Dictionary<string, int> columns, string key) =>
+        columns.TryGetValue(key, out var c) && c < row.Count && !string.IsNullOrWhiteSpace(row[c]) ? row[c].Trim() : null;
 
     /// <summary>Mainland mobile numbers, written with or without +86, spaces or dashes.</summary>
     public static string? NormalisePhone(string phone)
