@@ -67,26 +67,29 @@ public sealed class JobListing(
                     state = schedule.Enabled ? "not stored yet (serve schedules it)" : "disabled";
                     if (schedule.Enabled)
                     {
-                        var fireTimes = JobSchedules.CronFireTimes(schedule.Cron, zone);
-                        next = JobSchedules.NextEffectiveFire(fireTimes(now), fireTimes, schedule.Rule, calendar, zone);
+                        next = NextFromConfiguration(schedule, calendar, now);
                     }
                 }
                 else
                 {
                     state = (await scheduler.GetTriggerState(key, ct)).ToString();
-                    if (stored is ICronTrigger cron && !JobSchedules.Matches(cron, schedule, zone))
-                    {
-                        storedCron = $"{cron.CronExpressionString} {cron.TimeZone.Id}";
-                    }
-
                     if (!schedule.Enabled)
                     {
                         state += ", disabled (serve removes it)";
                     }
-
-                    // A stored next fire in the past means no node has run since; the scheduler fires it once on start.
-                    var first = stored.NextFireTimeUtc is { } n && n >= now ? n : stored.GetFireTimeAfter(now);
-                    next = JobSchedules.NextEffectiveFire(first, t => stored.GetFireTimeAfter(t), schedule.Rule, calendar, zone);
+                    else if (stored is ICronTrigger cron && !JobSchedules.Matches(cron, schedule, zone))
+                    {
+                        // Configuration changed since the trigger was stored: the next serve start reschedules it, so
+                        // the configured cron is the one to read the next fire from.
+                        storedCron = $"{cron.CronExpressionString} {cron.TimeZone.Id}";
+                        next = NextFromConfiguration(schedule, calendar, now);
+                    }
+                    else
+                    {
+                        // A stored next fire in the past means no node has run since; the scheduler fires it once on start.
+                        var first = stored.NextFireTimeUtc is { } n && n >= now ? n : stored.GetFireTimeAfter(now);
+                        next = JobSchedules.NextEffectiveFire(first, t => stored.GetFireTimeAfter(t), schedule.Rule, calendar, zone);
+                    }
                 }
 
                 rows.Add(new JobListRow(
@@ -96,5 +99,11 @@ public sealed class JobListing(
         }
 
         return rows;
+    }
+
+    private DateTimeOffset? NextFromConfiguration(JobSchedule schedule, WorkingCalendar calendar, DateTimeOffset now)
+    {
+        var fireTimes = JobSchedules.CronFireTimes(schedule.Cron, zone);
+        return JobSchedules.NextEffectiveFire(fireTimes(now), fireTimes, schedule.Rule, calendar, zone);
     }
 }

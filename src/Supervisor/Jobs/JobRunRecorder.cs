@@ -59,11 +59,11 @@ public sealed partial class JobRunRecorder(JobRunStore store, ILogger<JobRunReco
         {
             runId = await store.TryStartAsync(new JobRunStart(fire.JobName, instanceId, fire.KindText, fire.ScheduledAt, startedAt), ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // Whatever went wrong, it must not escape: Quartz treats a throwing listener as a broken fire. Without a
-            // claim there is no protection against a second node doing the same slot, so the slot is given
-            // up: the next fire comes soon, and every pass is written to catch up on what earlier ones missed.
+            // Nothing may escape a listener: Quartz treats that as a broken fire. Without a claim nothing stops a second
+            // node from doing the same slot, so the slot is given up instead; the next fire comes soon, and every pass
+            // catches up on what earlier ones missed. (A cancelled claim means the scheduler is shutting down anyway.)
             LogClaimFailed(logger, ex, fire.JobName, fire.ScheduledAt);
             return null;
         }
@@ -152,8 +152,9 @@ public sealed partial class JobRunRecorder(JobRunStore store, ILogger<JobRunReco
             // Not the fire's token: a pass that ended while the scheduler shuts down must still be recorded.
             await store.FinishAsync(runId, context.Scheduler.TimeProvider.GetUtcNow(), outcome, error, summary, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // As above: a listener must not throw into Quartz; the row stays 'running' and the log says why.
             LogFinishFailed(logger, ex, context.JobDetail.Key.Name, runId, outcome);
         }
 

@@ -85,6 +85,7 @@ public static class JobsServiceCollectionExtensions
             // Quartz keeps the real clock even under --as-of; only the passes read the injected TimeProvider.
             q.UseTimeProvider(TimeProvider.System);
             q.UseDefaultThreadPool(4);
+
             // All triggers: a manual run's trigger (TriggerJob) is named and grouped by Quartz, not by us.
             q.AddTriggerListener(sp => sp.GetRequiredService<JobRunRecorder>(), [Matchers.AllTriggers()]);
             q.AddJobListener(sp => sp.GetRequiredService<JobRunRecorder>(), [GroupMatcher<JobKey>.GroupEquals(JobSchedules.Group)]);

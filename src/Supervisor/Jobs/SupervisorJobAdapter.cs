@@ -29,6 +29,7 @@ public sealed class SupervisorJobAdapter(
     {
         ArgumentNullException.ThrowIfNull(context);
         var fire = JobFire.Read(context);
+
         // A trigger left in the store by a build that had this job; this build cannot run it.
         var registration = catalog.Find(fire.JobName)
             ?? throw new JobExecutionException($"no job named '{fire.JobName}' is registered in this build");
