@@ -52,18 +52,7 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output) : IAsyncLifet
             Thread.Sleep(5);
             return (200, "OK");
         };
-        using var dispatch = SupervisorProcess.Start(["dispatch"], new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Supervisor"] = _postgres.ConnectionString,
-            ["Supervisor__DataDirectory"] = _data,
-            ["Sms__Url"] = _gateway.Url.ToString(),
-            ["Sms__Secret"] = SmsGateway.Secret,
-            ["Sms__RatePerSecond"] = "10000",
-            ["Sms__EscalationIgnoresQuietHours"] = "true",
-            ["Delivery__Lease"] = "00:00:10",
-            ["Delivery__BatchSize"] = "100",
-            ["Delivery__PollInterval"] = "00:00:00.200",
-        });
+        using var dispatch = SupervisorProcess.Start(["dispatch"], FaultEnvironment.SmsDispatch(_postgres.ConnectionString, _data, _gateway, TimeSpan.FromSeconds(10), batchSize: 100));
         var wait = Stopwatch.StartNew();
         while (_gateway.Accepted.Count < Messages / 5 && wait.Elapsed < TimeSpan.FromMinutes(1))
         {

@@ -38,18 +38,7 @@ public sealed class DispatchCrashTests(ITestOutputHelper output) : IAsyncLifetim
         Directory.Delete(_data, recursive: true);
     }
 
-    private Dictionary<string, string?> Env() => new()
-    {
-        ["ConnectionStrings__Supervisor"] = _db.ConnectionString,
-        ["Supervisor__DataDirectory"] = _data,
-        ["Sms__Url"] = _gateway.Url.ToString(),
-        ["Sms__Secret"] = SmsGateway.Secret,
-        ["Sms__RatePerSecond"] = "10000",
-        ["Sms__EscalationIgnoresQuietHours"] = "true",
-        ["Delivery__Lease"] = Lease.ToString(),
-        ["Delivery__BatchSize"] = BatchSize.ToString(CultureInfo.InvariantCulture),
-        ["Delivery__PollInterval"] = "00:00:00.200",
-    };
+    private Dictionary<string, string?> Env() => FaultEnvironment.SmsDispatch(_db.ConnectionString, _data, _gateway, Lease, BatchSize);
 
     [Fact]
     public async Task KillDashNineMidDispatch_LosesNothing_AndEveryDuplicateIsInDeliveryAttempts()
