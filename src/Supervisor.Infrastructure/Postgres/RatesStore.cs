@@ -16,66 +16,59 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<UnitRate>> ComputeAsync(DateOnly asOf, TimeZoneInfo zone, WorkingCalendar calendar, SupervisionOptions options, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var index = await IndexAsync(connection, asOf, calendar, options, ct);
 
-        // Milestones are folded per task first (1M rows → one per task), then spread over the task's units:
-        // joining task_units to every milestone would multiply the rows by the units per task.
+        // Milestones are folded per task first (1M rows → one per task, read in task order from milestones_task_due_idx),
+        // then spread over the task's units by (unit, role): joining task_units to every milestone would multiply the
+        // rows by the units per task. Nothing is joined per milestone: "due soon" is a date range (working days in
+        // (D, horizon] are at most DueSoonWorkingDays by construction of the horizon), and the worst overdue is the
+        // unit's oldest open due date, turned into working days here from the calendar — the working-day count is
+        // monotonic in the date, so the oldest date is the worst. done ⇔ completed_at is set (a check constraint).
         const string sql = """
-            with idx as (select * from unnest(@days, @workIdx) as t(day, n)),
-            per_task as (
-                select m.task_id,
-                    count(*) filter (where m.due_date <= @asOf) as due,
-                    count(*) filter (where m.due_date <= @asOf and m.done and m.done_date <= m.due_date) as on_time,
-                    count(*) filter (where m.due_date <= @asOf and m.done and m.done_date > m.due_date) as late,
-                    count(*) filter (where m.due_date <= @asOf and not m.done) as overdue_open,
-                    max(@asOfIdx - i.n) filter (where m.due_date < @asOf and not m.done) as worst,
-                    bool_or(m.due_date > @asOf and not m.done and i.n - @asOfIdx <= @dueSoon) as due_soon
-                from (
-                    select task_id, due_date,
-                           status = 'done' and completed_at < @endOfDay as done,
-                           (completed_at at time zone @zone)::date as done_date
-                    from milestones
-                    where due_date <= @horizon
-                ) m
-                left join idx i on i.day = m.due_date
-                group by m.task_id
+            with per_task as (
+                select task_id,
+                    count(*) filter (where due_date <= @asOf) as due,
+                    count(*) filter (where due_date <= @asOf and completed_at < @endOfDay) as done,
+                    count(*) filter (where due_date <= @asOf and completed_at < @endOfDay and (completed_at at time zone @zone)::date <= due_date) as on_time,
+                    min(due_date) filter (where due_date < @asOf and (completed_at is null or completed_at >= @endOfDay)) as oldest_overdue,
+                    count(*) filter (where due_date > @asOf and (completed_at is null or completed_at >= @endOfDay)) > 0 as due_soon
+                from milestones
+                where due_date <= @horizon
+                group by task_id
+            ),
+            per_unit as (
+                select tu.unit_id, tu.role,
+                    sum(p.due)::int as due, sum(p.on_time)::int as on_time, sum(p.done - p.on_time)::int as late,
+                    sum(p.due - p.done)::int as overdue_open, min(p.oldest_overdue) as oldest_overdue, bool_or(p.due_soon) as due_soon
+                from task_units tu
+                join per_task p on p.task_id = tu.task_id
+                group by tu.unit_id, tu.role
             )
-            select u.id as unitid, u.name as unit,
-                coalesce(sum(p.due) filter (where tu.role = 'lead'), 0)::int as due,
-                coalesce(sum(p.on_time) filter (where tu.role = 'lead'), 0)::int as ontime,
-                coalesce(sum(p.late) filter (where tu.role = 'lead'), 0)::int as late,
-                coalesce(sum(p.overdue_open) filter (where tu.role = 'lead'), 0)::int as overdueopen,
-                coalesce(max(p.worst) filter (where tu.role = 'lead'), 0)::int as worstoverdue,
-                coalesce(bool_or(p.due_soon) filter (where tu.role = 'lead'), false) as hasduesoon,
-                coalesce(sum(p.due) filter (where tu.role = 'co'), 0)::int as codue,
-                coalesce(sum(p.on_time) filter (where tu.role = 'co'), 0)::int as coontime,
-                coalesce(sum(p.late) filter (where tu.role = 'co'), 0)::int as colate,
-                coalesce(sum(p.overdue_open) filter (where tu.role = 'co'), 0)::int as cooverdueopen
+            select u.id as unitid, u.name as unit, r.role, coalesce(r.due, 0) as due, coalesce(r.on_time, 0) as ontime,
+                   coalesce(r.late, 0) as late, coalesce(r.overdue_open, 0) as overdueopen,
+                   r.oldest_overdue::timestamp as oldestoverdue, coalesce(r.due_soon, false) as duesoon
             from units u
-            left join task_units tu on tu.unit_id = u.id
-            left join per_task p on p.task_id = tu.task_id
-            group by u.id, u.name
+            left join per_unit r on r.unit_id = u.id
             """;
         var rows = await connection.QueryAsync<RateRow>(new CommandDefinition(
             sql,
             new
             {
-                days = index.Days,
-                workIdx = index.Index,
                 asOf,
-                asOfIdx = index[asOf],
-                dueSoon = options.DueSoonWorkingDays,
                 horizon = MilestoneScanStore.DueSoonHorizon(asOf, calendar, options),
                 endOfDay = EndOfDay(asOf, zone),
                 zone = zone.Id,
             },
             commandTimeout: 300,
             cancellationToken: ct));
-        return UnitRanking.Rank(rows.Select(r =>
+        return UnitRanking.Rank(rows.GroupBy(r => (r.UnitId, r.Unit)).Select(g =>
         {
-            var lead = new RoleCounts(r.Due, r.OnTime, r.Late, r.OverdueOpen);
-            return new UnitRate(r.UnitId, r.Unit, lead, new RoleCounts(r.CoDue, r.CoOnTime, r.CoLate, r.CoOverdueOpen), r.WorstOverdue, r.HasDueSoon,
-                UnitRanking.LightOf(lead, r.WorstOverdue, r.HasDueSoon, options), 0);
+            var leadRow = g.FirstOrDefault(r => r.Role == "lead");
+            var coRow = g.FirstOrDefault(r => r.Role == "co");
+            var lead = leadRow is null ? new RoleCounts(0, 0, 0, 0) : new RoleCounts(leadRow.Due, leadRow.OnTime, leadRow.Late, leadRow.OverdueOpen);
+            var co = coRow is null ? new RoleCounts(0, 0, 0, 0) : new RoleCounts(coRow.Due, coRow.OnTime, coRow.Late, coRow.OverdueOpen);
+            var worst = leadRow?.OldestOverdue is { } oldest ? calendar.WorkingDaysBetween(DateOnly.FromDateTime(oldest), asOf) : 0;
+            var dueSoon = leadRow?.DueSoon ?? false;
+            return new UnitRate(g.Key.UnitId, g.Key.Unit, lead, co, worst, dueSoon, UnitRanking.LightOf(lead, worst, dueSoon, options), 0);
         }));
     }
 
@@ -185,7 +178,5 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
         return WorkingDayIndex.Build(calendar, from, MilestoneScanStore.DueSoonHorizon(asOf, calendar, options));
     }
 
-    private sealed record RateRow(
-        long UnitId, string Unit, int Due, int OnTime, int Late, int OverdueOpen, int WorstOverdue, bool HasDueSoon,
-        int CoDue, int CoOnTime, int CoLate, int CoOverdueOpen);
+    private sealed record RateRow(long UnitId, string Unit, string? Role, int Due, int OnTime, int Late, int OverdueOpen, DateTime? OldestOverdue, bool DueSoon);
 }
