@@ -180,7 +180,7 @@ public static class DeliveryBench
 
         await QueueAsync(dataSource, prefix, "sms", scale.SmsMessages, ct);
         var ours = await PassAsync(services, scale.SmsMessages, ct);
-        return
+        List<DeliveryFigure> figures =
         [
             plain,
             ours with
@@ -189,6 +189,22 @@ public static class DeliveryBench
                 Note = string.Create(CultureInfo.InvariantCulture, $"{ours.PerSecond / plain.PerSecond:P0} of the plain loop (goal ≥ 80%); {answers}"),
             },
         ];
+
+        if (latency == TimeSpan.Zero)
+        {
+            // Where the dispatcher's time goes: the same texts through the same passes with a sender that does nothing
+            // is the ledger alone (claim under a lease, attempts opened, daily-cap lookup, ack transaction).
+            await using var ledgerOnly = Build(configuration, connectionString, new Dictionary<string, string?> { ["Sms:RatePerSecond"] = "10000" }, noOpSenders: true);
+            await QueueAsync(ledgerOnly.GetRequiredService<NpgsqlDataSource>(), prefix + "n", "sms", scale.SmsMessages, ct);
+            var ledger = await PassAsync(ledgerOnly, scale.SmsMessages, ct);
+            figures.Add(ledger with
+            {
+                Name = "profile: the same SMS, no-op sender (ledger only)",
+                Note = string.Create(CultureInfo.InvariantCulture, $"{ledger.Seconds / ours.Seconds:P0} of the dispatcher's time above is the ledger; the plain loop's HTTP is {plain.Seconds / ours.Seconds:P0}"),
+            });
+        }
+
+        return figures;
     }
 
     private static async Task PlainHttpAsync(HttpClient http, Uri url, string body, int parallelism, int count, CancellationToken ct)
