@@ -21,7 +21,7 @@ public sealed class UnitDigestJob(ReminderComposer composer) : ISupervisorJob
 }
 
 /// <summary>
-/// reminder-dispatch (every minute): compose owed escalations, then send every due message — claimed under a lease,
+/// reminder-dispatch (every two minutes by default): compose owed escalations, then send every due message — claimed under a lease,
 /// sent with bounded concurrency, every attempt recorded. One pass ends when nothing is due.
 /// </summary>
 public sealed class ReminderDispatchJob(Dispatcher dispatcher) : ISupervisorJob

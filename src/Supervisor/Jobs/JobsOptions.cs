@@ -13,8 +13,14 @@ public sealed class JobsOptions
 {
     public const string Section = "Jobs";
 
-    /// <summary>How often a node records in the Quartz store that it is alive; a node silent for about two intervals is taken as dead and its triggers recovered.</summary>
-    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How often a node records in the Quartz store that it is alive; a node silent for about two intervals is taken as
+    /// dead and the fires it had taken are recovered. Each check-in is 9 statements (docs/BENCHMARKS.md, idle scheduler):
+    /// 30 s keeps an idle node under one statement a second. Triggers are never owned by a node — a survivor fires the
+    /// next slot of every trigger whether or not the dead node has been detected yet; only a fire the dead node had
+    /// already taken waits for the detection.
+    /// </summary>
+    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A fire later than this is a misfire and follows the misfire policy (one catch-up run) instead of firing every missed slot.</summary>
     public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromMinutes(1);
