@@ -35,17 +35,17 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
         var from = bounds.Min is { } min ? DateOnly.FromDateTime(min) : today;
         var index = WorkingDayIndex.Build(calendar, from < today ? from.AddDays(-1) : today.AddDays(-1), horizon);
 
-        // Done means done by the as-of instant, so a scan "as of" a past instant sees what was open then.
+        // Done means done by the as-of instant, so a scan "as of" a past instant sees what was open then. "Due soon" is
+        // the date range (today, horizon]: the horizon is the last day before the (DueSoonWorkingDays + 1)-th working
+        // day, so no milestone needs its own working-day lookup. done ⇔ completed_at is set (a check constraint).
         const string classify = """
-            with idx as (select * from unnest(@days, @workIdx) as t(day, n))
             select
-                count(*) filter (where not done and m.due_date > @today and coalesce(i.n, 2147483647) - @todayIdx > @dueSoon)::int as upcoming,
-                count(*) filter (where not done and m.due_date > @today and coalesce(i.n, 2147483647) - @todayIdx <= @dueSoon)::int as duesoon,
-                count(*) filter (where not done and m.due_date = @today)::int as duetoday,
-                count(*) filter (where not done and m.due_date < @today)::int as overdue,
+                count(*) filter (where not done and due_date > @horizon)::int as upcoming,
+                count(*) filter (where not done and due_date > @today and due_date <= @horizon)::int as duesoon,
+                count(*) filter (where not done and due_date = @today)::int as duetoday,
+                count(*) filter (where not done and due_date < @today)::int as overdue,
                 count(*) filter (where done)::int as done
-            from (select due_date, (status = 'done' and completed_at <= @asOf) as done from milestones) m
-            left join idx i on i.day = m.due_date
+            from (select due_date, coalesce(completed_at <= @asOf, false) as done from milestones) m
             """;
         var parameters = new
         {

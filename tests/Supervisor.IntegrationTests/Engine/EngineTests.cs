@@ -44,11 +44,13 @@ public sealed class EngineTests : MigratedDatabaseTest
         // The walk crosses the National Day week (2023-09-29..10-06) and its make-up Saturday 2023-10-07.
         for (var day = new DateOnly(2023, 9, 1); day <= new DateOnly(2023, 11, 30); day = day.AddDays(1))
         {
-            await engine.ScanAsync(new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8)), CancellationToken.None);
+            var scan = await engine.ScanAsync(new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8)), CancellationToken.None);
+            var states = new Dictionary<MilestoneState, int>();
             foreach (var m in milestones)
             {
                 var done = m.CompletedAt is { } c && c <= new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8));
                 var standing = MilestoneClassifier.Classify(m.Due, done, day, calendar, options.DueSoonWorkingDays);
+                states[standing.State] = states.GetValueOrDefault(standing.State) + 1;
                 foreach (var level in ReminderPolicy.Owed(standing, acknowledged: false, history[m.Id], day, calendar, options))
                 {
                     expected.Add((m.Id, level, day));
@@ -60,6 +62,13 @@ public sealed class EngineTests : MigratedDatabaseTest
                     };
                 }
             }
+
+            // The scan's counts are Core's classification of the same milestones, state by state.
+            var expectedCounts = new ScanCounts(
+                states.GetValueOrDefault(MilestoneState.Upcoming), states.GetValueOrDefault(MilestoneState.DueSoon),
+                states.GetValueOrDefault(MilestoneState.DueToday), states.GetValueOrDefault(MilestoneState.Overdue),
+                states.GetValueOrDefault(MilestoneState.Done));
+            Assert.True(expectedCounts == scan.Counts, $"{day}: scan counted {scan.Counts}, Core classifies {expectedCounts}");
         }
 
         await using var connection = await Db.DataSource.OpenConnectionAsync();
