@@ -110,7 +110,9 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
             oweParameters.Add("anyTaskPaused", paused.AnyTaskPaused);
             oweParameters.Add("anyUnitPaused", paused.AnyUnitPaused);
             var rows = (await connection.QueryAsync<(long Id, int Level, int WorkingDays, int CalendarDays)>(
-                new CommandDefinition(owe, oweParameters, commandTimeout: 300, cancellationToken: ct))).ToList();
+                new CommandDefinition(owe, oweParameters, commandTimeout: 300, cancellationToken: ct)))
+                .OrderBy(r => r.Id).ThenBy(r => r.Level) // key order: the unique index and the foreign-key lookups walk their pages once
+                .ToList();
 
             // A second statement, not INSERT … SELECT: inside one statement the anti-joins above would re-read the
             // table being inserted into, and with stale statistics (an empty table) that turns quadratic.
