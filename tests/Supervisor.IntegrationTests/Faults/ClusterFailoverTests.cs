@@ -124,9 +124,26 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output) : IAs
 
             var runs = (await RunsAsync()).Where(r => r.ScheduledAt >= windowStart && r.ScheduledAt < windowEnd).ToList();
             var vetoes = a.Lines.Concat(b.Lines).Where(l => l.Text.Contains("already has a run", StringComparison.Ordinal)).ToList();
+            var recoveredFires = survivor.Lines.Where(l => l.Text.Contains("was fired by a node that died", StringComparison.Ordinal)).ToList();
             var recovery = survivor.Lines.Where(l => l.Text.Contains("ClusterManager", StringComparison.Ordinal) && l.At >= killedAt).ToList();
             output.WriteLine($"window {windowStart:HH:mm:ss}–{windowEnd:HH:mm:ss} UTC ({(windowEnd - windowStart).TotalSeconds:0} s), {runs.Count} runs; by node: {string.Join(", ", runs.GroupBy(r => r.InstanceId).Select(g => $"{g.Key} {g.Count()}"))}");
             foreach (var line in recovery)
+            {
+                output.WriteLine($"  survivor +{(line.At - killedAt).TotalSeconds:0.0} s: {line.Text.Trim()}");
+            }
+
+            // Every run around the kill, and what the survivor's job store said after it: the evidence behind the take-over figures.
+            foreach (var r in runs.Where(r => r.ScheduledAt >= killedAt.AddSeconds(-3) && r.ScheduledAt <= killedAt + TakeOverBound("EXECUTING", TimeSpan.Zero)).OrderBy(r => r.StartedAt))
+            {
+                output.WriteLine($"  {r.Job,-18} slot {r.ScheduledAt:HH:mm:ss} started {r.StartedAt:HH:mm:ss.fff} ({(r.StartedAt - r.ScheduledAt).TotalSeconds:0.000} s late) on {(r.InstanceId == survivor.InstanceId ? "survivor" : "dead node")}, {r.Outcome}");
+            }
+
+            foreach (var line in survivor.Lines.Where(l => l.At >= killedAt && l.Text.Contains("Quartz", StringComparison.Ordinal) && !l.Text.Contains("ClusterManager", StringComparison.Ordinal)).Take(20))
+            {
+                output.WriteLine($"  survivor +{(line.At - killedAt).TotalSeconds:0.0} s: {line.Text.Trim()}");
+            }
+
+            foreach (var line in recoveredFires)
             {
                 output.WriteLine($"  survivor +{(line.At - killedAt).TotalSeconds:0.0} s: {line.Text.Trim()}");
             }
@@ -146,8 +163,8 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output) : IAs
                 var duplicates = mine.GroupBy(r => r.ScheduledAt).Count(g => g.Count() > 1);
                 var extra = mine.Select(r => r.ScheduledAt).Distinct().Except(expected).ToList();
 
-                // A pass the dead node was running when it was killed stays 'running': the job is not recovered
-                // (RequestRecovery false), its next pass does what it had left. That slot still ran once.
+                // A pass the dead node was running when it was killed stays 'running': Quartz's recovery fire of it is
+                // vetoed because the slot has its row, and the next pass does what it had left. That slot still ran once.
                 var cut = mine.Where(r => r.InstanceId == victim.InstanceId && r.Outcome == "running" && r.StartedAt < killedAt).ToList();
                 var bad = mine.Except(cut).Where(r => r.Outcome != "succeeded").ToList();
 
@@ -193,6 +210,11 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output) : IAs
                     failures.Add($"{job}: take-over {Seconds(takeover)} > {bound.TotalSeconds:0.0} s (dead node left it {held})");
                 }
 
+                if (held == "EXECUTING" && !recoveredFires.Any(l => l.Text.Contains($"Job {job}: ", StringComparison.Ordinal)))
+                {
+                    failures.Add($"{job}: the dead node left a fire of it EXECUTING and the survivor never recovered that fire");
+                }
+
                 if (runs.Any(r => r.Job == job && r.InstanceId == victim.InstanceId && r.StartedAt > killedAt))
                 {
                     failures.Add($"{job}: a run started on the dead node after the kill");
@@ -220,7 +242,7 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output) : IAs
                 $"duplicated at the gateway {duplicated.Count} (sent by the dead node and never acknowledged: {openByDeadNode.Count}), bad signatures {_gateway.BadSignatures}";
             output.WriteLine(messages);
             Console.WriteLine($"[figure] two-node cluster 5 min, kill -9 midway: {messages}");
-            var summary = $"double fires vetoed {vetoes.Count}, dead node detected {(recovery.Count == 0 ? "-" : Seconds(recovery[0].At - killedAt))} after the kill (check-in {CheckinInterval.TotalSeconds:0} s), test wall time {wall.Elapsed.TotalSeconds:0} s";
+            var summary = $"double fires vetoed {vetoes.Count}, fires of the dead node recovered {recoveredFires.Count} (run again {recoveredFires.Count(l => l.Text.Contains("runs now", StringComparison.Ordinal))}), dead node detected {(recovery.Count == 0 ? "-" : Seconds(recovery[0].At - killedAt))} after the kill (check-in {CheckinInterval.TotalSeconds:0} s), test wall time {wall.Elapsed.TotalSeconds:0} s";
             output.WriteLine(summary);
             Console.WriteLine($"[figure] two-node cluster 5 min, kill -9 midway: {summary}");
 
