@@ -42,6 +42,28 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, utc, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// As <see cref="TryStartAsync"/>, for a slot that cluster recovery fires again because the node that fired it died.
+    /// Quartz keeps the original slot only to the second, so a run of any instant within that second (a misfire's
+    /// "fire once now" slot has milliseconds) counts as the slot's run: the pass was claimed before the node died.
+    /// </summary>
+    public async Task<long?> TryStartRecoveredAsync(JobRunStart run, CancellationToken ct)
+    {
+        const string sql = """
+            insert into job_runs (job_name, instance_id, trigger_kind, scheduled_at, started_at, outcome)
+            select @JobName, @InstanceId, 'schedule', @ScheduledAt, @StartedAt, 'running'
+            where not exists (
+                select 1 from job_runs
+                where job_name = @JobName and trigger_kind = 'schedule'
+                  and scheduled_at >= @ScheduledAt and scheduled_at < @ScheduledAt + interval '1 second')
+            on conflict (job_name, scheduled_at) where trigger_kind = 'schedule' do nothing
+            returning id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var utc = run with { ScheduledAt = run.ScheduledAt.ToUniversalTime(), StartedAt = run.StartedAt.ToUniversalTime() };
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, utc, cancellationToken: ct));
+    }
+
     /// <param name="summaryJson">A JSON object, stored as jsonb; null for none.</param>
     public async Task FinishAsync(long id, DateTimeOffset finishedAt, string outcome, string? error, string? summaryJson, CancellationToken ct)
     {

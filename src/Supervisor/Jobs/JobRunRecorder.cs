@@ -16,7 +16,9 @@ namespace Supervisor.Jobs;
 /// The claim is an insert of a 'running' row keyed by (job, scheduled fire time) that does nothing on conflict.
 /// When the slot already has a row — another node fired the same slot (Quartz 4's start-up double fire), or Quartz
 /// fires it again after a recovery — the insert returns nothing and <see cref="VetoJobExecution"/> vetoes, so the
-/// pass never starts a second time. PostgreSQL's unique index decides between two nodes racing for one slot.
+/// pass never starts a second time. Cluster recovery re-fires a slot whose node died after Quartz marked it fired
+/// (the jobs request recovery): that fire runs only when the dead node had not recorded the slot yet.
+/// PostgreSQL's unique index decides between two nodes racing for one slot.
 /// </remarks>
 public sealed partial class JobRunRecorder(JobRunStore store, ILogger<JobRunRecorder> logger) : ITriggerListener, IJobListener
 {
@@ -57,7 +59,8 @@ public sealed partial class JobRunRecorder(JobRunStore store, ILogger<JobRunReco
         long? runId;
         try
         {
-            runId = await store.TryStartAsync(new JobRunStart(fire.JobName, instanceId, fire.KindText, fire.ScheduledAt, startedAt), ct);
+            var start = new JobRunStart(fire.JobName, instanceId, fire.KindText, fire.ScheduledAt, startedAt);
+            runId = fire.Recovered ? await store.TryStartRecoveredAsync(start, ct) : await store.TryStartAsync(start, ct);
         }
         catch (Exception ex)
         {
@@ -68,7 +71,20 @@ public sealed partial class JobRunRecorder(JobRunStore store, ILogger<JobRunReco
             return null;
         }
 
-        if (runId is null)
+        if (fire.Recovered)
+        {
+            // Not a double fire: the node that fired this slot died. If it had recorded the slot, its pass (finished or
+            // cut off) stands and the next fire catches up; if it died before recording it, the slot runs now, late.
+            if (runId is null)
+            {
+                LogRecoveryVetoed(logger, fire.JobName, fire.ScheduledAt, instanceId);
+            }
+            else
+            {
+                LogRecoveryRuns(logger, fire.JobName, fire.ScheduledAt, instanceId);
+            }
+        }
+        else if (runId is null)
         {
             LogDuplicateVetoed(logger, fire.JobName, fire.ScheduledAt, instanceId);
         }
@@ -166,6 +182,12 @@ public sealed partial class JobRunRecorder(JobRunStore store, ILogger<JobRunReco
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: slot {ScheduledAt:O} already has a run; this fire on {Instance} is vetoed")]
     private static partial void LogDuplicateVetoed(ILogger logger, string job, DateTimeOffset scheduledAt, string instance);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: slot {ScheduledAt:O} was fired by a node that died after recording it; its recovery on {Instance} is vetoed")]
+    private static partial void LogRecoveryVetoed(ILogger logger, string job, DateTimeOffset scheduledAt, string instance);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: slot {ScheduledAt:O} was fired by a node that died before recording it; it runs now on {Instance}")]
+    private static partial void LogRecoveryRuns(ILogger logger, string job, DateTimeOffset scheduledAt, string instance);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: could not record the start of slot {ScheduledAt:O}; this fire is skipped")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception, string job, DateTimeOffset scheduledAt);

@@ -36,16 +36,24 @@ public sealed partial class JobScheduleReconciler(
 
     private async Task ReconcileAsync(IScheduler scheduler, string name, CancellationToken ct)
     {
-        if (!await scheduler.Exists(JobSchedules.JobKey(name), ct))
+        var job = JobSchedules.JobDetail(name);
+        var storedJob = await scheduler.GetJobDetail(job.Key, ct);
+        if (storedJob is null)
         {
             try
             {
-                await scheduler.AddJob(JobSchedules.JobDetail(name), default, ct);
+                await scheduler.AddJob(job, default, ct);
             }
             catch (ObjectAlreadyExistsException)
             {
                 // Another node added it between our check and our add: the same definition.
             }
+        }
+        else if (storedJob.RequestsRecovery != job.RequestsRecovery || !storedJob.Durable)
+        {
+            // Stored by an earlier build (no recovery): replaced in place, its trigger stays as it is.
+            await scheduler.AddJob(job, AddJobOptions.Replacing, ct);
+            LogJobUpdated(logger, name);
         }
 
         var schedule = options.Value.Schedules[name];
@@ -94,6 +102,9 @@ public sealed partial class JobScheduleReconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job} rescheduled: the stored trigger was {Was}, configuration says {Cron} {Zone}; next fire {NextFire:O}")]
     private static partial void LogRescheduled(ILogger logger, string job, string was, string cron, string zone, DateTimeOffset? nextFire);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: the stored job definition was updated (recovery of fires cut off by a dead node)")]
+    private static partial void LogJobUpdated(ILogger logger, string job);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job} is disabled: its trigger was removed")]
     private static partial void LogUnscheduled(ILogger logger, string job);

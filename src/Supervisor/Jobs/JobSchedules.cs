@@ -16,13 +16,20 @@ public static class JobSchedules
 
     public static TriggerKey TriggerKey(string name) => new(name, Group);
 
-    /// <summary>Durable (it stays while its trigger is removed, for <c>job run</c>), not recovered: a pass cut off by a dead node is not re-run, the next fire catches up.</summary>
+    /// <summary>Durable (it stays while its trigger is removed, for <c>job run</c>) and recovered when its node dies mid-fire.</summary>
+    /// <remarks>
+    /// Quartz advances the trigger past a slot when it marks the slot fired, before our listener records it in
+    /// job_runs. A node killed between the two would lose the slot unless the job requests recovery: then another node
+    /// fires it again (Quartz's recovery trigger) once it finds the node dead. <see cref="JobRunRecorder"/> lets that
+    /// fire run only if the slot has no run yet, so a pass the dead node had recorded — finished or cut off — is not
+    /// run again; the next fire catches up on what it left.
+    /// </remarks>
     public static IJobDetail JobDetail(string name) =>
         JobBuilder.Create<SupervisorJobAdapter>()
             .WithIdentity(JobKey(name))
             .WithDescription($"Supervisor job {name}")
             .StoreDurably(true)
-            .RequestRecovery(false)
+            .RequestRecovery(true)
             .Build();
 
     /// <summary>The job's cron trigger in the office's zone, starting at <paramref name="clock"/>'s now.</summary>
