@@ -99,31 +99,18 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
 
         now = now.ToUniversalTime();
         var attempted = acks.Where(a => a.Ack.Outcome is not null).ToList();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        // Completes the rows BeginAttemptsAsync opened before sending (a row left open is a send whose worker died).
-        const string attempts = """
-            update delivery_attempts d set
-                started_at = a.started_at, finished_at = @now, outcome = a.outcome, error = a.error, provider_message_id = a.provider_id
-            from unnest(@ids, @attemptNos, @startedAt, @outcomes, @errors, @providerIds) as a(message_id, attempt, started_at, outcome, error, provider_id)
-            where d.message_id = a.message_id and d.attempt = a.attempt and d.worker = @worker and d.finished_at is null
-            """;
-        await connection.ExecuteAsync(new CommandDefinition(
-            attempts,
-            new
-            {
-                worker,
-                now,
-                ids = attempted.Select(a => a.Message.Id).ToArray(),
-                attemptNos = attempted.Select(a => a.Message.Attempts + 1).ToArray(),
-                startedAt = attempted.Select(a => a.Ack.StartedAt.ToUniversalTime()).ToArray(),
-                outcomes = attempted.Select(a => a.Ack.Outcome!.Value.ToString().ToLowerInvariant()).ToArray(),
-                errors = attempted.Select(a => a.Ack.Error).ToArray(),
-                providerIds = attempted.Select(a => a.Ack.ProviderMessageId).ToArray(),
-            },
-            tx,
-            cancellationToken: ct));
-        const string update = """
+
+        // One statement, so one round trip and atomic without a transaction block: the first part completes the rows
+        // BeginAttemptsAsync opened before sending (a row left open is a send whose worker died), the second moves the
+        // messages on.
+        const string sql = """
+            with attempts as (
+                update delivery_attempts d set
+                    started_at = a.started_at, finished_at = @now, outcome = a.outcome, error = a.error, provider_message_id = a.provider_id
+                from unnest(@attemptIds, @attemptNos, @startedAt, @outcomes, @attemptErrors, @attemptProviderIds)
+                     as a(message_id, attempt, started_at, outcome, error, provider_id)
+                where d.message_id = a.message_id and d.attempt = a.attempt and d.worker = @worker and d.finished_at is null
+            )
             update messages m set
                 state = a.state,
                 next_attempt_at = coalesce(a.next_at, m.next_attempt_at),
@@ -136,12 +123,19 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
             from unnest(@ids, @states, @nextAt, @attempted, @errors, @providerIds) as a(id, state, next_at, attempted, error, provider_id)
             where m.id = a.id and m.lease_owner = @worker and m.state = 'sending'
             """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
-            update,
+            sql,
             new
             {
                 worker,
                 now,
+                attemptIds = attempted.Select(a => a.Message.Id).ToArray(),
+                attemptNos = attempted.Select(a => a.Message.Attempts + 1).ToArray(),
+                startedAt = attempted.Select(a => a.Ack.StartedAt.ToUniversalTime()).ToArray(),
+                outcomes = attempted.Select(a => a.Ack.Outcome!.Value.ToString().ToLowerInvariant()).ToArray(),
+                attemptErrors = attempted.Select(a => a.Ack.Error).ToArray(),
+                attemptProviderIds = attempted.Select(a => a.Ack.ProviderMessageId).ToArray(),
                 ids = acks.Select(a => a.Message.Id).ToArray(),
                 states = acks.Select(a => a.Ack.State).ToArray(),
                 nextAt = acks.Select(a => a.Ack.NextAttemptAt?.ToUniversalTime()).ToArray(),
@@ -149,9 +143,7 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
                 errors = acks.Select(a => a.Ack.Error).ToArray(),
                 providerIds = acks.Select(a => a.Ack.ProviderMessageId).ToArray(),
             },
-            tx,
             cancellationToken: ct));
-        await tx.CommitAsync(ct);
     }
 
     /// <summary>SMS already sent to each of <paramref name="addresses"/> on a local date: the per-recipient daily cap.</summary>

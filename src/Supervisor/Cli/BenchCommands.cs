@@ -207,8 +207,8 @@ public static class BenchCommands
         stopwatch.Restart();
         await RatesBaseline.EmptyRoundTripsAsync(dataSource, computed.Count, ct);
         var fixedCost = stopwatch.Elapsed.TotalSeconds;
-        figures.Add(($"profile: {computed.Count:N0} statements reading nothing, same connection", fixedCost,
-            string.Create(CultureInfo.InvariantCulture, $"{fixedCost / baseline:P0} of the baseline is per-statement cost, not rows")));
+        figures.Add(("profile: one statement reading nothing per unit, same connection", fixedCost,
+            string.Create(CultureInfo.InvariantCulture, $"{computed.Count:N0} statements; {fixedCost / baseline:P0} of the baseline is per-statement cost, not rows")));
         return figures;
     }
 }
