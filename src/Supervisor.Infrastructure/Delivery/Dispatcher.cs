@@ -63,7 +63,7 @@ public sealed partial class Dispatcher(
 
             claimed += batch.Count;
             var acks = await ProcessAsync(batch, worker, now, time, calendar, ct);
-            await AckWithRetryAsync(worker, acks, time, ct);
+            await AckWithRetryAsync(worker, acks, now + delivery.Value.Lease, time, ct);
             sent += acks.Count(a => a.Ack.State == "sent");
             retrying += acks.Count(a => a.Ack.State == "failed");
             dead += acks.Count(a => a.Ack.State == "dead");
@@ -74,12 +74,15 @@ public sealed partial class Dispatcher(
     }
 
     /// <summary>
-    /// The batch is sent; only the ack remains. If the database is away (a restart, a fail-over), retry the ack for up
-    /// to half the lease instead of giving up: giving up means the lease expires and the whole batch is sent again.
+    /// The batch is sent; only the ack remains. If the database is away (a restart, a fail-over), keep retrying the ack
+    /// until shortly before the batch's lease runs out instead of giving up: giving up means the lease expires and the
+    /// whole batch is sent again. The last tenth of the lease is left as a margin, so an ack never lands after another
+    /// worker could have taken the batch over (it would change nothing then: the ack only updates rows still leased to
+    /// this worker).
     /// </summary>
-    private async Task AckWithRetryAsync(string worker, List<(OutboxMessage Message, MessageAck Ack)> acks, TimeProvider time, CancellationToken ct)
+    private async Task AckWithRetryAsync(string worker, List<(OutboxMessage Message, MessageAck Ack)> acks, DateTimeOffset leaseEnd, TimeProvider time, CancellationToken ct)
     {
-        var deadline = time.GetUtcNow() + (delivery.Value.Lease / 2);
+        var deadline = leaseEnd - (delivery.Value.Lease / 10);
         var wait = TimeSpan.FromMilliseconds(250);
         while (true)
         {
@@ -88,8 +91,9 @@ public sealed partial class Dispatcher(
                 await outbox.AckAsync(worker, acks, time.GetUtcNow(), ct);
                 return;
             }
-            catch (Npgsql.NpgsqlException ex) when (ex.IsTransient && time.GetUtcNow() + wait < deadline)
+            catch (Npgsql.NpgsqlException ex) when (ex.IsTransient && deadline - time.GetUtcNow() > TimeSpan.Zero)
             {
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks, (deadline - time.GetUtcNow()).Ticks));
                 LogAckRetry(logger, acks.Count, ex.Message, wait.TotalSeconds);
                 await Task.Delay(wait, time, ct);
                 wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
