@@ -102,7 +102,7 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
                 select o.id, o.level, greatest(o.wd_overdue, 0) as wd, greatest(o.cd_overdue, 0) as cd from owed o
                 """;
             // Almost always nothing is paused: asked first, the pause rules then fold away when the statement is planned
-            // with its parameters (1M milestones: the owe query 1.4 s → 0.4 s).
+            // with its parameters (1M milestones: the owe query 0.85–0.92 s → 0.21–0.25 s).
             var paused = await connection.QuerySingleAsync<(bool AnyTaskPaused, bool AnyUnitPaused)>(new CommandDefinition(
                 "select exists (select 1 from tasks where paused_at is not null), exists (select 1 from units where paused_at is not null)",
                 cancellationToken: ct));
