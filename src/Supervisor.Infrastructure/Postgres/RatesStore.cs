@@ -118,23 +118,33 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<TaskLight>> TaskLightsAsync(DateOnly asOf, TimeZoneInfo zone, WorkingCalendar calendar, SupervisionOptions options, long? planId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var index = await IndexAsync(connection, asOf, calendar, options, ct);
+
+        // Open milestones are folded per task first (from milestones_task_due_idx), as the rates do: "due soon" is the
+        // date range [D, horizon]. The latest report per task is found per milestone first, in the order of
+        // progress_reports_milestone_idx, so only one row per reported milestone is sorted by task.
         const string sql = """
-            with idx as (select * from unnest(@days, @workIdx) as t(day, n)),
-            open_ms as (
-                select m.task_id, m.due_date, m.kind, i.n
-                from milestones m left join idx i on i.day = m.due_date
-                where not (m.status = 'done' and m.completed_at < @endOfDay)
+            with open_by_task as (
+                select task_id,
+                       bool_or(due_date < @asOf) as overdue,
+                       bool_or(due_date >= @asOf and due_date <= @horizon) as due_soon
+                from milestones
+                where completed_at is null or completed_at >= @endOfDay
+                group by task_id
+            ),
+            latest_by_milestone as (
+                select distinct on (p.milestone_id) p.milestone_id, p.percent, p.reported_at
+                from progress_reports p
+                where p.reported_at < @endOfDay and p.percent is not null
+                order by p.milestone_id, p.reported_at desc
             ),
             latest as (
-                select distinct on (m.task_id) m.task_id, p.percent
-                from progress_reports p join milestones m on m.id = p.milestone_id
-                where p.reported_at < @endOfDay and p.percent is not null
-                order by m.task_id, p.reported_at desc
+                select distinct on (m.task_id) m.task_id, l.percent
+                from latest_by_milestone l join milestones m on m.id = l.milestone_id
+                order by m.task_id, l.reported_at desc
             )
             select t.id as taskid, t.code,
-                   coalesce(bool_or(o.due_date < @asOf), false) as overdue,
-                   coalesce(bool_or(o.due_date >= @asOf and o.n - @asOfIdx <= @dueSoon), false) as duesoon,
+                   coalesce(o.overdue, false) as overdue,
+                   coalesce(o.due_soon, false) as duesoon,
                    coalesce(
                        l.percent is not null and t.deadline is not null and t.deadline > make_date(p.year, 1, 1)
                        and (100.0 * least(greatest(@asOf - make_date(p.year, 1, 1), 0), t.deadline - make_date(p.year, 1, 1))
@@ -142,21 +152,17 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
                        false) as behind
             from tasks t
             join plans p on p.id = t.plan_id
-            left join open_ms o on o.task_id = t.id
+            left join open_by_task o on o.task_id = t.id
             left join latest l on l.task_id = t.id
             where @planId::bigint is null or t.plan_id = @planId
-            group by t.id, t.code, t.deadline, p.year, l.percent
             order by t.position
             """;
         var rows = await connection.QueryAsync<(long TaskId, string Code, bool Overdue, bool DueSoon, bool Behind)>(new CommandDefinition(
             sql,
             new
             {
-                days = index.Days,
-                workIdx = index.Index,
                 asOf,
-                asOfIdx = index[asOf],
-                dueSoon = options.DueSoonWorkingDays,
+                horizon = MilestoneScanStore.DueSoonHorizon(asOf, calendar, options),
                 endOfDay = EndOfDay(asOf, zone),
                 behind = options.BehindSchedulePercent,
                 planId,
@@ -169,13 +175,6 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
     {
         var local = date.AddDays(1).ToDateTime(TimeOnly.MinValue);
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
-    }
-
-    internal static async Task<WorkingDayIndex> IndexAsync(NpgsqlConnection connection, DateOnly asOf, WorkingCalendar calendar, SupervisionOptions options, CancellationToken ct)
-    {
-        var min = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition("select min(due_date)::timestamp from milestones", cancellationToken: ct));
-        var from = min is { } m && DateOnly.FromDateTime(m) < asOf ? DateOnly.FromDateTime(m).AddDays(-1) : asOf.AddDays(-1);
-        return WorkingDayIndex.Build(calendar, from, MilestoneScanStore.DueSoonHorizon(asOf, calendar, options));
     }
 
     private sealed record RateRow(long UnitId, string Unit, string? Role, int Due, int OnTime, int Late, int OverdueOpen, DateTime? OldestOverdue, bool DueSoon);

@@ -138,6 +138,34 @@ public sealed class EngineTests : MigratedDatabaseTest
         }
     }
 
+    [Theory]
+    [InlineData("2023-06-21")] // the day before the Dragon Boat holiday (06-22..24)
+    [InlineData("2023-06-25")] // its make-up Sunday
+    [InlineData("2023-07-10")]
+    public async Task TaskLights_AreWhatCoreSaysOfEachTasksOpenMilestones(string date)
+    {
+        var day = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture);
+        var (milestones, _, _) = await RandomPlan.WriteAsync(Db.DataSource, seed: 31, tasks: 80, new DateOnly(2023, 6, 1), new DateOnly(2023, 7, 31), At("2023-07-05T12:00:00"));
+        var calendar = await Services.GetRequiredService<CalendarStore>().LoadAsync(CancellationToken.None);
+        var options = new SupervisionOptions();
+        var endOfDay = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
+        var expected = milestones.GroupBy(m => m.TaskId).ToDictionary(g => g.Key, g =>
+        {
+            var states = g.Select(m => MilestoneClassifier.Classify(m.Due, m.CompletedAt is { } c && c < endOfDay, day, calendar, options.DueSoonWorkingDays).State).ToList();
+            return states.Contains(MilestoneState.Overdue) ? Light.Red
+                : states.Contains(MilestoneState.DueToday) || states.Contains(MilestoneState.DueSoon) ? Light.Yellow
+                : Light.Green;
+        });
+
+        var lights = await Services.GetRequiredService<SupervisionEngine>().TaskLightsAsync(day, null, CancellationToken.None);
+
+        Assert.Equal(expected.Count, lights.Count);
+        Assert.All(lights, l => Assert.True(expected[l.TaskId] == l.Light, $"task {l.Code} on {day}: {l.Light}, Core says {expected[l.TaskId]}"));
+        Assert.Contains(lights, l => l.Light == Light.Red);
+        Assert.Contains(lights, l => l.Light == Light.Yellow);
+        Assert.Contains(lights, l => l.Light == Light.Green);
+    }
+
     [Fact]
     public async Task RatesJson_EqualsANaivePerUnitLoopOverTheSameRows()
     {

@@ -128,9 +128,16 @@ public sealed class Seed003ScenarioTests : MigratedDatabaseTest
         await progress.ReportAsync(completion, 40, "主体推进", null, "cli", "test", At("2023-06-29T10:00:00"), CancellationToken.None);
         var onTrack = (await Engine.TaskLightsAsync(new DateOnly(2023, 7, 1), null, CancellationToken.None)).Single(t => t.Code == "18");
 
+        // The latest report of the task counts, whichever of its milestones it was made on.
+        var q3 = await connection.QuerySingleAsync<long>(
+            "select m.id from milestones m join tasks t on t.id = m.task_id where t.code = '18' and m.key = 'report-2023Q3'");
+        await progress.ReportAsync(q3, 15, "调整方案", null, "cli", "test", At("2023-06-30T10:00:00"), CancellationToken.None);
+        var behindAgain = (await Engine.TaskLightsAsync(new DateOnly(2023, 7, 1), null, CancellationToken.None)).Single(t => t.Code == "18");
+
         Assert.Equal(Light.Yellow, behind.Light);     // ~50% elapsed − 20% reported = 30 points > 20
         Assert.True(behind.BehindSchedule);
         Assert.Equal(Light.Green, onTrack.Light);     // ~50% − 40% = 10 points
+        Assert.True(behindAgain.BehindSchedule);      // ~50% − 15% reported last, on the Q3 report = 35 points
     }
 
     [Fact]
