@@ -7,7 +7,8 @@ public sealed record BenchScale(int Tasks, int MilestonesPerTask, int Units, int
 
 /// <summary>
 /// Province-scale data for benchmarks, written with binary COPY (not row by row): units with contacts, one plan,
-/// tasks with 1–3 lead and 0–2 co units, milestones spread over the year. Past-due milestones are mostly done
+/// tasks with 1–3 lead and 0–2 co units, milestones spread over the year, monthly progress reports up to the as-of
+/// date (one set-based insert). Past-due milestones are mostly done
 /// (85%, a third of those late), as in a real office; the rest stay open. Deterministic for a given seed.
 /// </summary>
 public static class BenchData
@@ -149,6 +150,25 @@ public static class BenchData
             }
 
             await milestones.CompleteAsync(ct);
+        }
+
+        // Progress: each task's first lead unit reports on its completion milestone on the 25th of every month up to
+        // the as-of date, the percentage rising through the year — set-based from the rows just copied.
+        await using (var progress = new NpgsqlCommand(
+            """
+            insert into progress_reports (milestone_id, unit_id, percent, note, reported_at, source, reported_by)
+            select m.id, lead.unit_id,
+                   greatest(0, least(100, (extract(month from g)::int * 100 / 12) - (m.task_id % 25)::int)),
+                   '按计划推进，详见月报', g + interval '2 hours', 'link', '联络员'
+            from milestones m
+            cross join lateral (select unit_id from task_units where task_id = m.task_id and role = 'lead' order by position limit 1) lead
+            cross join generate_series(make_date(@year, 1, 25)::timestamp, (@asOf::date - 1)::timestamp, interval '1 month') g
+            where m.key = 'completion'
+            """, connection) { CommandTimeout = 600 })
+        {
+            progress.Parameters.AddWithValue("year", scale.Year);
+            progress.Parameters.AddWithValue("asOf", asOf);
+            await progress.ExecuteNonQueryAsync(ct);
         }
 
         await using (var fix = new NpgsqlCommand(
