@@ -181,20 +181,7 @@ public static class BenchData
         }
 
         // The figures are for a database in its steady state, where autovacuum has been through the tables (index-only
-        // scans need the visibility map). An autovacuum ANALYZE still running from the COPY holds a snapshot that keeps
-        // VACUUM from marking pages all-visible, so wait for those first. VACUUM refuses a multi-statement batch.
-        for (var wait = 0; wait < 120; wait++)
-        {
-            await using var busy = new NpgsqlCommand(
-                "select count(*) from pg_stat_activity where datname = current_database() and backend_type = 'autovacuum worker'", connection);
-            if ((long)(await busy.ExecuteScalarAsync(ct))! == 0)
-            {
-                break;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
-        }
-
+        // scans need the visibility map). VACUUM refuses a multi-statement batch.
         await using (var analyze = new NpgsqlCommand("vacuum analyze", connection) { CommandTimeout = 600 })
         {
             await analyze.ExecuteNonQueryAsync(ct);
