@@ -186,7 +186,11 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         await page.FillAsync("input[name=name]", user);
         await page.FillAsync("input[name=password]", ConsoleHost.Password);
         await page.ClickAsync("form.login button[type=submit]");
-        await page.WaitForURLAsync(fixture.BaseUrl + "/");
+
+        // Web-first waits (polling what the page shows) rather than WaitForURL, which after a redirect that has already
+        // landed sometimes waited for a load event it had missed (seen twice under full-suite load).
+        await Assertions.Expect(page).ToHaveURLAsync(fixture.BaseUrl + "/", new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("总览", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
         return page;
     }
 
@@ -208,7 +212,7 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         await ShotAsync(page, "overview");
 
         await page.ClickAsync("header nav a:text-is('单位')");
-        await page.WaitForURLAsync(fixture.BaseUrl + "/units");
+        await Assertions.Expect(page).ToHaveURLAsync(fixture.BaseUrl + "/units", new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
         Assert.Contains("按时完成率", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await ShotAsync(page, "units");
         await page.Context.CloseAsync();
@@ -264,13 +268,12 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         await milestone.Locator("input[name=percent]").FillAsync("80");
         await milestone.Locator("input[name=note]").FillAsync("主体工作已完成八成");
         await milestone.Locator("button:text-is('报送进展')").ClickAsync();
-        await page.WaitForURLAsync("**/u/**?done=*");
-        Assert.Contains("进展已报送", await page.Locator(".notice").InnerTextAsync(), StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("进展已报送", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
         Assert.Contains("80%", await milestone.InnerTextAsync(), StringComparison.Ordinal);
 
+        // The page is already at ?done=…: wait for the new notice, not for a URL that matches before the redirect lands.
         await milestone.Locator("button:text-is('标记办结')").ClickAsync();
-        await page.WaitForURLAsync("**/u/**?done=*");
-        Assert.Contains("已标记办结", await page.Locator(".notice").InnerTextAsync(), StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("已标记办结", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
         Assert.Equal(0, await milestone.CountAsync());
         await context.CloseAsync();
 
