@@ -34,8 +34,6 @@ public sealed record OwedReminder(long Id, DateTime LocalDate, int Level, long T
 
 public sealed record TrendPoint(DateTime Date, int Due, int OnTime);
 
-public sealed record ClusterNode(string InstanceName, DateTimeOffset LastCheckin, TimeSpan CheckinInterval);
-
 public sealed record TaskFilter(long? PlanId, string? Section, long? UnitId, long? LeaderId, string? Search);
 
 /// <summary>What the console pages and the API read and the few things they change (pause, extensions, messages, acknowledgements).</summary>
@@ -310,15 +308,6 @@ public sealed class ConsoleStore(NpgsqlDataSource dataSource)
             where snapshot_date > (select max(snapshot_date) from unit_rate_snapshots) - @days
             group by snapshot_date order by snapshot_date
             """, new { days }, ct);
-
-    public async Task<IReadOnlyList<ClusterNode>> ClusterNodesAsync(string schedulerName, CancellationToken ct)
-    {
-        // Quartz.NET stores the check-in as UTC ticks and the interval in milliseconds.
-        var rows = await QueryAsync<(string Instance, long Checkin, long Interval)>(
-            "select instance_name, last_checkin_time, checkin_interval from qrtz_scheduler_state where sched_name = @schedulerName order by instance_name",
-            new { schedulerName }, ct);
-        return [.. rows.Select(r => new ClusterNode(r.Instance, new DateTimeOffset(r.Checkin, TimeSpan.Zero), TimeSpan.FromMilliseconds(r.Interval)))];
-    }
 
     public async Task<int> JobFailuresSinceAsync(string jobName, DateTimeOffset since, CancellationToken ct) =>
         (await QueryAsync<int>("select count(*)::int from job_runs where job_name = @jobName and outcome = 'failed' and started_at >= @since", new { jobName, since = since.ToUniversalTime() }, ct)).Single();

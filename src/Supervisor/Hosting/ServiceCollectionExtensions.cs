@@ -59,7 +59,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Migrator>(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Migrator>>()));
 
-        // Jobs, their options and recording; the Quartz scheduler itself is added per command (AddSupervisorScheduler).
+        // Jobs, their options, recording and Hangfire's storage and client; the Hangfire server only in serve (AddSupervisorHangfireServer).
         services.AddSupervisorJobs(configuration);
         return services;
     }

@@ -68,6 +68,12 @@ public static class Html
                 html.Append("<a href=\"").Append(href).Append("\">").Append(E(label)).Append("</a>");
             }
 
+            // The Hangfire Dashboard answers admins and supervisors only (Web/Dashboard).
+            if (http.User.IsInRole("admin") || http.User.IsInRole("supervisor"))
+            {
+                html.Append("<a href=\"/hangfire\">").Append(E("调度面板")).Append("</a>");
+            }
+
             html.Append("</nav><span class=\"who\">").Append(E(http.User.Identity.Name)).Append('（')
                 .Append(E(RoleLabel(http.User.FindFirstValue(ClaimTypes.Role)))).Append('）')
                 .Append(Button(http, "/logout", "退出")).Append("</span>");

@@ -55,9 +55,9 @@ public static class ConsoleAuth
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = console.SessionLifetime;
 
-                // The API answers 401/403; only pages redirect to the login form.
-                o.Events.OnRedirectToLogin = ctx => IsApi(ctx.Request) ? Status(ctx.Response, 401) : Redirect(ctx);
-                o.Events.OnRedirectToAccessDenied = ctx => IsApi(ctx.Request) ? Status(ctx.Response, 403) : Redirect(ctx);
+                // The API and the dashboard's script calls answer 401/403; only pages redirect to the login form.
+                o.Events.OnRedirectToLogin = ctx => IsApi(ctx.Request) || Dashboard.HangfireDashboard.IsScriptCall(ctx.Request) ? Status(ctx.Response, 401) : Redirect(ctx);
+                o.Events.OnRedirectToAccessDenied = ctx => IsApi(ctx.Request) || Dashboard.HangfireDashboard.IsScriptCall(ctx.Request) ? Status(ctx.Response, 403) : Redirect(ctx);
             })
             .AddScheme<AuthenticationSchemeOptions, UnitTokenAuthentication>(UnitTokenAuthentication.SchemeName, _ => { });
 

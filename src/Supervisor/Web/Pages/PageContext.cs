@@ -50,6 +50,7 @@ public static class PageContext
         "succeeded" => "成功",
         "running" => "运行中",
         "skipped" => "跳过",
+        "paused" => "已暂停",
         "completion" => "完成节点",
         "report" => "进展报送",
         _ => status,
