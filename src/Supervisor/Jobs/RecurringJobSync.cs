@@ -58,9 +58,14 @@ public sealed partial class RecurringJobSync(
             recurringJobs.RemoveIfExists(stale.Id);
             LogRemoved(logger, stale.Id);
         }
+
+        LogNode(logger, JobPassRunner.NodeInstanceId, catalog.Names);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hangfire server node {Instance} serves jobs: {Jobs}")]
+    private static partial void LogNode(ILogger logger, string instance, IReadOnlyList<string> jobs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job} scheduled: {Cron} in {Zone}")]
     private static partial void LogScheduled(ILogger logger, string job, string cron, string zone);
