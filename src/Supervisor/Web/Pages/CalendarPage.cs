@@ -71,7 +71,7 @@ public static class CalendarPage
 
     private static async Task<IResult> UploadAsync(HttpContext http, CalendarStore calendars, SupervisionEngine engine, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var file = form.Files["file"];
         string message;
         var status = StatusCodes.Status200OK;

@@ -34,7 +34,7 @@ public static class ExtensionsPage
 
     private static async Task<IResult> DecideAsync(long id, bool approve, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         await store.DecideExtensionAsync(id, approve, form["note"], PageContext.Actor(http), time.GetUtcNow(), ct);
         return Results.Redirect("/extensions");
     }

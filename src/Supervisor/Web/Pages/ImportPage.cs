@@ -39,7 +39,7 @@ public static class ImportPage
 
     private static async Task<IResult> PreviewAsync(HttpContext http, PlanImportService imports, IOptions<SupervisorOptions> options, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var file = form.Files["file"];
         if (file is null || file.Length == 0)
         {
@@ -87,7 +87,7 @@ public static class ImportPage
 
     private static async Task<IResult> ConfirmAsync(HttpContext http, PlanImportService imports, IOptions<SupervisorOptions> options, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var upload = form["upload"].ToString();
         var path = Path.Combine(UploadDirectory(options), upload + ".bin");
         if (!Guid.TryParseExact(upload, "N", out _) || !File.Exists(path))
@@ -106,7 +106,7 @@ public static class ImportPage
 
     private static async Task<IResult> UnitsAsync(HttpContext http, DirectoryStore directory, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var file = form.Files["file"];
         if (file is null || file.Length == 0)
         {
