@@ -446,8 +446,8 @@ public sealed partial class HardeningTests(HardenedHost host) : IClassFixture<Ha
 
         // An unconfirmed preview older than a day goes at housekeeping.
         var stale = Path.Combine(uploads, await PreviewAsync(client) + ".bin");
-        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddDays(-2));
         var fresh = Path.Combine(uploads, await PreviewAsync(client) + ".bin");
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddDays(-2));
         var housekeeping = ActivatorUtilities.CreateInstance<Supervisor.Jobs.HousekeepingJob>(host.Services);
         var pass = await housekeeping.RunAsync(new Supervisor.Jobs.JobPassContext("housekeeping", DateTimeOffset.UtcNow, default, TimeProvider.System, TimeZoneInfo.Utc), CancellationToken.None);
         Assert.Equal(1L, Convert.ToInt64(pass.Summary["uploadsDeleted"], System.Globalization.CultureInfo.InvariantCulture));

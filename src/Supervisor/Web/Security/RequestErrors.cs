@@ -26,26 +26,37 @@ public static class RequestErrors
         {
             await next(http);
         }
-        catch (BadHttpRequestException ex) when (!http.Response.HasStarted)
+        catch (Exception ex) when (!http.Response.HasStarted && Classify(ex, limit) is { } error)
         {
-            var message = ex.StatusCode switch
-            {
-                StatusCodes.Status413PayloadTooLarge => TooLarge(limit),
-                StatusCodes.Status415UnsupportedMediaType => "请求的内容类型不受支持：表单请以 application/x-www-form-urlencoded 或 multipart/form-data 提交，API 请以 application/json 提交。",
-                _ => "请求有误：" + ex.Message,
-            };
-            await WriteAsync(http, ex.StatusCode is >= 400 and < 500 ? ex.StatusCode : StatusCodes.Status400BadRequest, message);
-        }
-        catch (InvalidDataException ex) when (!http.Response.HasStarted)
-        {
-            // The form reader's limits (a value, a key count, a multipart section) or a malformed multipart body.
-            await WriteAsync(http, StatusCodes.Status400BadRequest, $"表单内容超出限制或格式有误（单个字段不超过 {InputLimits.FormValueBytes / 1024} KB）：{ex.Message}");
-        }
-        catch (BadInputException ex) when (!http.Response.HasStarted)
-        {
-            await WriteAsync(http, StatusCodes.Status400BadRequest, ex.Message);
+            await WriteAsync(http, error.Status, error.Message);
         }
     });
+
+    /// <summary>The 4xx a bad request deserves, looking through wrappers (antiforgery wraps the form reader's errors); null for a real fault.</summary>
+    private static (int Status, string Message)? Classify(Exception ex, long limit)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case BadHttpRequestException bad:
+                    return bad.StatusCode switch
+                    {
+                        StatusCodes.Status413PayloadTooLarge => (bad.StatusCode, TooLarge(limit)),
+                        StatusCodes.Status415UnsupportedMediaType => (bad.StatusCode, "请求的内容类型不受支持：表单请以 application/x-www-form-urlencoded 或 multipart/form-data 提交，API 请以 application/json 提交。"),
+                        >= 400 and < 500 => (bad.StatusCode, "请求有误：" + bad.Message),
+                        _ => (StatusCodes.Status400BadRequest, "请求有误：" + bad.Message),
+                    };
+                case InvalidDataException invalid:
+                    // The form reader's limits (a value, a key count, a multipart section) or a malformed multipart body.
+                    return (StatusCodes.Status400BadRequest, $"表单内容超出限制或格式有误（单个字段不超过 {InputLimits.FormValueBytes / 1024} KB）：{invalid.Message}");
+                case BadInputException input:
+                    return (StatusCodes.Status400BadRequest, input.Message);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Problem details under /api, a plain page elsewhere; the message is what the user reads.</summary>
     public static async Task WriteAsync(HttpContext http, int status, string message)
