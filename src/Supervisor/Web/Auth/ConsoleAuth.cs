@@ -164,7 +164,7 @@ public static class ConsoleAuth
             <form method="post" action="/login" class="login">{Html.Token(http)}
             <input type="hidden" name="returnUrl" value="{Html.E(returnUrl)}">
             {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{Html.E(error)}</p>")}
-            <label>用户名 <input name="name" autocomplete="username" required></label>
+            <label>用户名 <input name="name" autocomplete="username" required maxlength="{InputLimits.Name}"></label>
             <label>密码 <input name="password" type="password" autocomplete="current-password" required></label>
             <button type="submit">登录</button></form>
             """;

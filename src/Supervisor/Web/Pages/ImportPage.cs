@@ -27,7 +27,7 @@ public static class ImportPage
         <form method="post" action="/import/preview" enctype="multipart/form-data" class="filters">{Html.Token(http)}
         <label>文件（txt/md/docx/xlsx/csv） <input type="file" name="file" required></label>
         <label>年度 <input name="year" size="6" placeholder="自动识别"></label>
-        <label>标题 <input name="title" placeholder="自动识别"></label>
+        <label>标题 <input name="title" placeholder="自动识别" maxlength="{InputLimits.PlanTitle}"></label>
         <button type="submit">解析预览</button></form></section>
         <section><h2>导入单位通讯录</h2>
         <form method="post" action="/import/units" enctype="multipart/form-data" class="filters">{Html.Token(http)}
