@@ -95,10 +95,11 @@ public sealed class ConsoleStore(NpgsqlDataSource dataSource)
             select {TaskColumns}
             from tasks t join plans p on p.id = t.plan_id left join sections s on s.id = t.section_id
             where (@planId::bigint is null or t.plan_id = @planId)
-              and (@section::text is null or s.path ilike '%' || @section || '%')
+              and (@section::text is null or strpos(lower(s.path), lower(@section)) > 0)
               and (@unitId::bigint is null or exists (select 1 from task_units tu where tu.task_id = t.id and tu.unit_id = @unitId))
               and (@leaderId::bigint is null or exists (select 1 from task_leaders tl where tl.task_id = t.id and tl.leader_id = @leaderId))
-              and (@search::text is null or t.title ilike '%' || @search || '%' or t.full_text ilike '%' || @search || '%' or t.code = @search)
+              -- strpos, not ilike: a typed % or _ is text to find, not a wildcard.
+              and (@search::text is null or strpos(lower(t.title), lower(@search)) > 0 or strpos(lower(t.full_text), lower(@search)) > 0 or t.code = @search)
             order by p.year desc, t.plan_id, t.position
             """;
         return await QueryAsync<TaskInfo>(sql, new { filter.PlanId, filter.Section, filter.UnitId, filter.LeaderId, filter.Search }, ct);

@@ -123,20 +123,24 @@ public static class DeliveryBench
         // The same MIME message the dispatcher sends (EmailSender.Build), so only the outbox and the pool differ.
         var sample = new OutboxMessage(0, "plain|email|notice|2026-06-15", "email", "notice", DateOnly.FromDateTime(At.Date), "plain@example.cn", "张三",
             "【督查督办】区发改局：2项逾期、3项临期", EmailBody, "<p>" + WebUtility.HtmlEncode(EmailBody) + "</p>", null, null, 0, At);
-        await PlainSmtpAsync(email, sample, smtp, Math.Min(20, scale.EmailMessages), ct);
+        await PlainSmtpAsync(email, sample, smtp, Math.Min(20, scale.EmailMessages), noDelay: true, ct);
         var stopwatch = Stopwatch.StartNew();
-        await PlainSmtpAsync(email, sample, smtp, scale.EmailMessages, ct);
-        var plain = new DeliveryFigure($"e-mail: plain MailKit SmtpClient loops ×{smtp.Connections}", scale.EmailMessages, stopwatch.Elapsed.TotalSeconds, "baseline, same server and message");
+        await PlainSmtpAsync(email, sample, smtp, scale.EmailMessages, noDelay: false, ct);
+        var plainDefault = new DeliveryFigure($"e-mail: plain MailKit SmtpClient loops ×{smtp.Connections}, MailKit's own socket", scale.EmailMessages, stopwatch.Elapsed.TotalSeconds, "Nagle + delayed ACK stall each message");
+        stopwatch.Restart();
+        await PlainSmtpAsync(email, sample, smtp, scale.EmailMessages, noDelay: true, ct);
+        var plain = new DeliveryFigure($"e-mail: plain MailKit SmtpClient loops ×{smtp.Connections}, TCP_NODELAY socket", scale.EmailMessages, stopwatch.Elapsed.TotalSeconds, "baseline, same server, message and socket option as ours");
 
         await QueueAsync(dataSource, "e", "email", scale.EmailMessages, ct);
         var ours = await PassAsync(services, scale.EmailMessages, ct);
         return
         [
+            plainDefault,
             plain,
             ours with
             {
                 Name = $"e-mail: outbox + dispatcher, Smtp:Connections={smtp.Connections}",
-                Note = string.Create(CultureInfo.InvariantCulture, $"{ours.PerSecond / plain.PerSecond:P0} of the plain loops (goal ≥ 90%); {ours.PerSecond / SystemNetMailPerSecond:F1}× the System.Net.Mail dispatcher ({SystemNetMailPerSecond}/s); aiosmtpd port {port}"),
+                Note = string.Create(CultureInfo.InvariantCulture, $"{ours.PerSecond / plain.PerSecond:P0} of the plain NODELAY loops (goal ≥ 90%); {ours.PerSecond / SystemNetMailPerSecond:F1}× the System.Net.Mail dispatcher ({SystemNetMailPerSecond}/s); aiosmtpd port {port}"),
             },
         ];
     }
@@ -148,14 +152,27 @@ public static class DeliveryBench
     /// </summary>
     private const double SystemNetMailPerSecond = 72;
 
-    /// <summary>The plainest MailKit code: one connected client per loop, sending the pre-built message again and again.</summary>
-    private static async Task PlainSmtpAsync(EmailSender email, OutboxMessage sample, SmtpOptions smtp, int count, CancellationToken ct)
+    /// <summary>
+    /// The plainest MailKit code: one connected client per loop, sending the pre-built message again and again; with
+    /// <paramref name="noDelay"/> over a socket with TCP_NODELAY, as <see cref="EmailSender"/> connects.
+    /// </summary>
+    private static async Task PlainSmtpAsync(EmailSender email, OutboxMessage sample, SmtpOptions smtp, int count, bool noDelay, CancellationToken ct)
     {
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, smtp.Connections).Select(async _ =>
         {
             using var client = new MailKit.Net.Smtp.SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
-            await client.ConnectAsync(smtp.Host!, smtp.Port, MailKit.Security.SecureSocketOptions.None, ct);
+            if (noDelay)
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(new DnsEndPoint(smtp.Host!, smtp.Port), ct);
+                await client.ConnectAsync(socket, smtp.Host!, smtp.Port, MailKit.Security.SecureSocketOptions.None, ct);
+            }
+            else
+            {
+                await client.ConnectAsync(smtp.Host!, smtp.Port, MailKit.Security.SecureSocketOptions.None, ct);
+            }
+
             while (Interlocked.Increment(ref next) < count)
             {
                 using var mail = email.Build(sample);
