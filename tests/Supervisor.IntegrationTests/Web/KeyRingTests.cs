@@ -40,8 +40,11 @@ public sealed partial class KeyRingTests : IAsyncLifetime
     private async Task<RunningSupervisor> ServeAsync(int port)
     {
         var node = SupervisorProcess.Start(["serve"], Env(port));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        for (var i = 0; i < 240; i++)
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        // Generous: two nodes start on a machine shared with other test runs.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(3))
         {
             try
             {
@@ -50,8 +53,9 @@ public sealed partial class KeyRingTests : IAsyncLifetime
                     return node;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or answering slowly while it starts.
             }
 
             Assert.False(node.Process.HasExited, "serve exited: " + node.Tail);
