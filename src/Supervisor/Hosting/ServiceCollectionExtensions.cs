@@ -44,6 +44,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ConsoleStore>();
+        services.AddSingleton<UploadFolder>();
 
         // Signed links: bound here so delivery can make links; validated by the commands that need the secret (serve, link).
         services.AddOptions<Supervisor.Infrastructure.Links.SignedLinkOptions>().Bind(configuration.GetSection(Supervisor.Infrastructure.Links.SignedLinkOptions.Section));
