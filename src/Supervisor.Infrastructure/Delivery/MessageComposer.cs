@@ -23,8 +23,11 @@ public sealed record ReminderGap(long ReminderId, long? UnitId, long? LeaderId, 
 
 public sealed record Composition(IReadOnlyList<ComposedMessage> Messages, IReadOnlyList<ReminderGap> Gaps, IReadOnlyList<long> ReminderIds);
 
-/// <summary>What the templates are filled with besides the items.</summary>
-public sealed record CompositionContext(DateOnly Today, string Office, string Sign, string LinkBaseUrl, bool CoUnitNotices, int EscalateAfterWorkingDays, IReadOnlyList<string> OfficeEmails, IReadOnlyList<string> OfficePhones);
+/// <summary>A unit's signed links in one message: its page, a milestone on it, the short form for SMS, and when they expire.</summary>
+public sealed record UnitLinks(string Page, Func<long, string> Milestone, string ShortPage, DateOnly Expires);
+
+/// <summary>What the templates are filled with besides the items; <paramref name="LinksFor"/> signs a unit's links.</summary>
+public sealed record CompositionContext(DateOnly Today, string Office, string Sign, Func<long, UnitLinks> LinksFor, bool CoUnitNotices, int EscalateAfterWorkingDays, IReadOnlyList<string> OfficeEmails, IReadOnlyList<string> OfficePhones);
 
 /// <summary>
 /// Turns owed reminders into one e-mail and one SMS per recipient, kind and day: level 1 → unit liaison (co units
@@ -142,6 +145,8 @@ public static class MessageComposer
 
     private static ComposedMessage Render(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates)
     {
+        // Every message that offers an action (the unit digests) carries the unit's own signed link.
+        var links = recipient.UnitId is { } unitId ? context.LinksFor(unitId) : null;
         var ordered = lines.OrderByDescending(l => l.Item.CalendarDaysOverdue).ThenBy(l => l.Item.DueDate).ThenBy(l => l.Item.Code, StringComparer.Ordinal).ToList();
         var values = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -154,6 +159,9 @@ public static class MessageComposer
             ["overdue"] = ordered.Where(l => l.Item.DueDate < context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
             ["dueSoon"] = ordered.Where(l => l.Item.DueDate >= context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
             ["overdueAtLeast"] = ordered.Count == 0 ? 0 : ordered.Min(l => l.Item.WorkingDaysOverdue),
+            ["unitLink"] = links?.Page,
+            ["shortLink"] = links?.ShortPage,
+            ["linkExpires"] = links?.Expires.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
             ["items"] = ordered.Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["code"] = l.Item.Code,
@@ -165,7 +173,7 @@ public static class MessageComposer
                 ["light"] = LightOf(l.Item, context),
                 ["role"] = l.Role,
                 ["unit"] = l.Unit,
-                ["link"] = $"{context.LinkBaseUrl.TrimEnd('/')}/progress/{l.Item.MilestoneId}",
+                ["link"] = links?.Milestone(l.Item.MilestoneId),
             }).ToList(),
         };
         var key = MessageKey.For(recipient.Address, recipient.Channel, recipient.Kind, context.Today);
@@ -174,7 +182,7 @@ public static class MessageComposer
             ? new ComposedMessage(key, "email", recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
                 templates.Subject.Render(values), templates.Text.Render(values), templates.Html.Render(values), ids)
             : new ComposedMessage(key, "sms", recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
-                null, SmsText.Fit(templates.Sms.Render(values)), null, ids);
+                null, SmsText.FitKeeping(templates.Sms.Render(values), links?.ShortPage), null, ids);
     }
 
     /// <summary>An item's light: red once escalated (督办 threshold), yellow when overdue or due soon.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Supervisor.Infrastructure.Delivery;
+using Supervisor.Infrastructure.Delivery.Email;
 
 namespace Supervisor.Hosting;
 

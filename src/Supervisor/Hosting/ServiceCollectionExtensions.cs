@@ -5,6 +5,7 @@ using Supervisor.Core.Milestones;
 using Supervisor.Infrastructure.Delivery;
 using Supervisor.Infrastructure.Postgres;
 using Supervisor.Jobs;
+using Supervisor.Infrastructure.Delivery.Email;
 
 namespace Supervisor.Hosting;
 

@@ -113,7 +113,7 @@ public static class ConsoleEndpoints
         .card .label{color:#57606a}.card .value{font-size:2rem;font-weight:bold}
         table{border-collapse:collapse;background:#fff}th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left}
         .calendar td{width:5rem;height:3.2rem;vertical-align:top}.calendar .rest{background:#fff1f0}.calendar .today{outline:2px solid #8b1a1a}
-        .notice{background:#fff8c5;padding:.5rem;border:1px solid #d4a72c}pre.message{white-space:pre-wrap;background:#fff;border:1px solid #d0d7de;padding:.6rem}
+        .notice{background:#fff8c5;padding:.5rem;border:1px solid #d4a72c}section.milestone:target{outline:3px solid #d4a72c;outline-offset:4px;background:#fffbe6}pre.message{white-space:pre-wrap;background:#fff;border:1px solid #d0d7de;padding:.6rem}
         .card.red .value{color:#cf222e}.card.yellow .value{color:#9a6700}.card.green .value{color:#1a7f37}svg.trend{background:#fff;border:1px solid #d0d7de}
         .red{color:#cf222e}.yellow{color:#9a6700}.green{color:#1a7f37}
         """;

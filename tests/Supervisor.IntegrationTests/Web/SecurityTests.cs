@@ -11,7 +11,8 @@ public sealed class SecurityTests(ConsoleHost host) : IClassFixture<ConsoleHost>
     /// <summary>Routes that answer without login; every other route in the table must not.</summary>
     private static readonly string[] Anonymous = ["/health/live", "/health/ready", "/login", "/static/console.css"];
 
-    private static bool IsAnonymous(string pattern) => Anonymous.Contains(pattern) || pattern.StartsWith("/u/{token}", StringComparison.Ordinal);
+    private static bool IsAnonymous(string pattern) =>
+        Anonymous.Contains(pattern) || pattern.StartsWith("/u/{token}", StringComparison.Ordinal) || pattern == "/s/{code}";
 
     [Fact]
     public async Task EveryRoute_WithoutLogin_RedirectsPagesToLogin_AndAnswersApi401()

@@ -3,6 +3,8 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Supervisor.Core;
@@ -37,6 +39,9 @@ public sealed record LoginForm(string? Name, string? Password, string? ReturnUrl
 public static class ConsoleAuth
 {
     public const string SmartScheme = "supervisor";
+
+    /// <summary>Data Protection's application discriminator: the same on every node, never the content root path.</summary>
+    public const string DataProtectionApplicationName = "supervisor";
 
     private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<string>().HashPassword("", Guid.NewGuid().ToString()));
 
@@ -74,6 +79,12 @@ public static class ConsoleAuth
             .AddPolicy(ConsolePolicies.Act, p => p.RequireRole("admin", "supervisor"))
             .AddPolicy(ConsolePolicies.Admin, p => p.RequireRole("admin"))
             .AddPolicy(Supervisor.Web.Api.ApiEndpoints.ReportPolicy, p => p.RequireRole("admin", "supervisor", ConsolePolicies.UnitRole));
+
+        // One key ring for every node, in PostgreSQL, under one application name: a cookie or form token made on one
+        // node is accepted on the others and after restarts (keys on local disk would die with a container).
+        services.AddSingleton<DataProtectionKeyStore>();
+        services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeyStore>((o, store) => o.XmlRepository = store);
 
         services.AddAntiforgery(o =>
         {

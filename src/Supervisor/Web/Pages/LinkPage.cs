@@ -29,6 +29,13 @@ public static class LinkPage
         var links = app.MapGroup("/u/{token}").AllowAnonymous().ExcludeFromDescription();
         links.MapGet("", RenderAsync);
         links.MapPost("/milestones/{id:long}/{action}", ActAsync);
+
+        // The short form SMS carry: checked, then exchanged for the full link (same unit, same expiry).
+        app.MapGet("/s/{code}", (string code, HttpContext http, LinkSigner signer) =>
+            signer.VerifyShort(code, out var token) is var check && check == LinkCheck.Valid
+                ? Results.Redirect("/u/" + Uri.EscapeDataString(token))
+                : Forbidden(http, check.ToString()))
+            .AllowAnonymous().ExcludeFromDescription();
     }
 
     private static async Task<IResult> RenderAsync(string token, HttpContext http, LinkSigner signer, ConsoleStore store, AuditLog audit, TimeProvider time, CancellationToken ct)
@@ -53,7 +60,7 @@ public static class LinkPage
             var action = $"/u/{Html.E(token)}/milestones/{m.Id}";
             var lead = roles.GetValueOrDefault(m.TaskId) == "lead";
             body.Append(CultureInfo.InvariantCulture, $"""
-                <section class="milestone" data-milestone="{m.Id}"><h2>{Html.E(m.TaskCode)} {Html.E(m.TaskTitle)}</h2>
+                <section class="milestone" id="{LinkSigner.MilestoneAnchor(m.Id)}" data-milestone="{m.Id}"><h2>{Html.E(m.TaskCode)} {Html.E(m.TaskTitle)}</h2>
                 <p>{Html.E(m.Title)} · {(lead ? "牵头" : "配合")} · 完成时限 {UnitsPage.Due(m)} · 最新进度 {(m.LatestPercent is { } p ? p + "%" : "—")} · {(m.Acknowledged ? "已签收" : "未签收")}</p>
                 <div class="filters">
                 {(m.Acknowledged ? "" : $"<form method=\"post\" action=\"{action}/acknowledge\" class=\"inline\">{Html.Token(http)}<button type=\"submit\">签收</button></form>")}
@@ -145,8 +152,9 @@ public static class LinkPage
     {
         // The path without the token: a log must not hand out a working link.
         var path = http.Request.Path.Value ?? "";
-        var afterToken = path.IndexOf('/', "/u/".Length);
-        SecurityLog.LinkRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Supervisor.Web.Links"), reason, afterToken < 0 ? "/u/…" : "/u/…" + path[afterToken..]);
+        var prefix = path.StartsWith("/s/", StringComparison.Ordinal) ? "/s/" : "/u/";
+        var afterToken = path.IndexOf('/', prefix.Length);
+        SecurityLog.LinkRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Supervisor.Web.Links"), reason, afterToken < 0 ? prefix + "…" : prefix + "…" + path[afterToken..]);
         return Html.Page(http, "链接无效", "<p>链接无效、已过期，或无权查看该事项。请使用最新提醒中的链接，或联系督查室。</p>", StatusCodes.Status403Forbidden, nav: false);
     }
 }
