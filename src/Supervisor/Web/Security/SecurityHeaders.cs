@@ -12,7 +12,7 @@ public static class SecurityHeaders
         + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>Where the Hangfire Dashboard is mapped. Its pages get <see cref="HangfireDashboardPolicy"/> and keep their own caching.</summary>
-    public const string HangfireDashboardPath = "/hangfire";
+    public const string HangfireDashboardPath = Dashboard.HangfireDashboard.Path;
 
     /// <summary>
     /// The Hangfire Dashboard's pages carry inline scripts and styles, so this one policy allows them, for paths under
@@ -43,7 +43,7 @@ public static class SecurityHeaders
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
 
         // A signed link's token is in its path: no other site may see it in a Referer header.
-        headers["Referrer-Policy"] = path.StartsWithSegments("/u") ? "no-referrer" : "same-origin";
+        headers["Referrer-Policy"] = path.StartsWithSegments("/u") || path.StartsWithSegments("/s") ? "no-referrer" : "same-origin";
 
         // Pages, exports, /api and /u/ carry names, rates and contacts: no shared or browser cache keeps a copy.
         if (!hangfire && !path.StartsWithSegments("/static"))
