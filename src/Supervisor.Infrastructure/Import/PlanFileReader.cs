@@ -20,7 +20,7 @@ public static class PlanFileReader
     /// <summary>Files above this are refused before parsing (a 5,000-task plan is about 1.5 MB).</summary>
     public const long MaxBytes = 64L * 1024 * 1024;
 
-    public static PlanFile Read(string path, PlanFileFormat format = PlanFileFormat.Auto)
+    public static PlanFile Read(string path, ImportOptions limits, PlanFileFormat format = PlanFileFormat.Auto)
     {
         var name = Path.GetFileName(path);
         if (!File.Exists(path))
@@ -34,10 +34,10 @@ public static class PlanFileReader
             throw new BadInputException($"{name}: {length / 1024 / 1024} MB is larger than the {MaxBytes / 1024 / 1024} MB a plan may be");
         }
 
-        return Read(File.ReadAllBytes(path), name, format);
+        return Read(File.ReadAllBytes(path), name, limits, format);
     }
 
-    public static PlanFile Read(byte[] bytes, string name, PlanFileFormat format = PlanFileFormat.Auto)
+    public static PlanFile Read(byte[] bytes, string name, ImportOptions limits, PlanFileFormat format = PlanFileFormat.Auto)
     {
         if (bytes.Length == 0)
         {
@@ -51,8 +51,7 @@ public static class PlanFileReader
 
         if (format == PlanFileFormat.Xlsx)
         {
-            using var stream = new MemoryStream(bytes, writable: false);
-            var rows = TabularReader.ReadXlsx(stream, name);
+            var rows = TabularReader.ReadXlsx(bytes, name, limits);
             return new PlanFile(PlanTableParser.Parse(rows), format, null);
         }
 
@@ -85,8 +84,11 @@ public static class PlanFileReader
             : PlanFileFormat.Text;
     }
 
+    /// <summary>Rows of a directory file (units or leaders) under the default limits.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> ReadRows(string path) => ReadRows(path, ImportOptions.Default);
+
     /// <summary>Rows of a directory file (units or leaders): XLSX or CSV by content.</summary>
-    public static IReadOnlyList<IReadOnlyList<string>> ReadRows(string path)
+    public static IReadOnlyList<IReadOnlyList<string>> ReadRows(string path, ImportOptions limits)
     {
         var name = Path.GetFileName(path);
         if (!File.Exists(path))
@@ -102,8 +104,7 @@ public static class PlanFileReader
 
         if (Detect(bytes, name) == PlanFileFormat.Xlsx)
         {
-            using var stream = new MemoryStream(bytes, writable: false);
-            return TabularReader.ReadXlsx(stream, name);
+            return TabularReader.ReadXlsx(bytes, name, limits);
         }
 
         return TabularReader.ReadCsv(TextDecoder.Decode(bytes, name).Text);

@@ -55,6 +55,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Supervisor.Infrastructure.Links.LinkSigner>();
         services.AddSingleton<UnitTokenStore>();
         services.AddSingleton<Supervisor.Infrastructure.Import.PlanImportService>();
+        services.AddOptions<Supervisor.Infrastructure.Import.ImportOptions>().Bind(configuration.GetSection(Supervisor.Infrastructure.Import.ImportOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Supervisor.Infrastructure.Import.ImportOptions>, Supervisor.Infrastructure.Import.ImportOptionsValidator>();
         services.AddDelivery(configuration);
         services.AddSingleton<Migrator>(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Migrator>>()));
@@ -65,12 +67,16 @@ public static class ServiceCollectionExtensions
     }
 
     /// <summary>Resolves every validated option so bad configuration fails before any work, as <c>ValidateOnStart</c> does for hosted services.</summary>
-    public static void ValidateOptions(this IServiceProvider services)
+    public static void ValidateOptions(this IServiceProvider services, bool withDatabase = true)
     {
         _ = services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
         _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
         _ = services.GetRequiredService<IOptions<MilestoneOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (withDatabase)
+        {
+            _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        }
+
         _ = services.GetRequiredService<IOptions<SupervisionOptions>>().Value;
         _ = services.GetRequiredService<IOptions<JobsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<HousekeepingOptions>>().Value;
@@ -78,6 +84,7 @@ public static class ServiceCollectionExtensions
         _ = services.GetRequiredService<IOptions<SmsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
         _ = services.GetRequiredService<IOptions<OfficeOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Supervisor.Infrastructure.Import.ImportOptions>>().Value;
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Supervisor.Core;
+using Supervisor.Core.Import;
 using Supervisor.Core.Units;
 using Supervisor.Hosting;
 using Supervisor.Infrastructure.Import;
@@ -35,6 +36,11 @@ public static class ImportPage
         <button type="submit">导入</button></form></section>
         """;
 
+    /// <summary>A refused file: the Chinese reason when the reader gave one (413 for a file past a size limit), else the English line.</summary>
+    private static IResult Refused(HttpContext http, BadInputException ex, string prefix) => ex is ImportRefusedException refused
+        ? Html.Page(http, "导入", Forms(http, Html.E(refused.Chinese)), refused.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest)
+        : Html.Page(http, "导入", Forms(http, Html.E(prefix + ex.Message)), StatusCodes.Status400BadRequest);
+
     private static string UploadDirectory(IOptions<SupervisorOptions> options) => Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "uploads");
 
     private static async Task<IResult> PreviewAsync(HttpContext http, PlanImportService imports, IOptions<SupervisorOptions> options, CancellationToken ct)
@@ -53,7 +59,7 @@ public static class ImportPage
         int? year = int.TryParse(form["year"], out var y) ? y : null;
         try
         {
-            var result = await imports.ImportAsync(PlanFileReader.Read(bytes, name), name, year, PageContext.Text(form["title"]), dryRun: true, ct);
+            var result = await imports.ImportAsync(PlanFileReader.Read(bytes, name, imports.Limits), name, year, PageContext.Text(form["title"]), dryRun: true, ct);
 
             // The upload waits on disk under a random id until confirmed; the id is all the confirm form carries.
             var id = Guid.NewGuid().ToString("N");
@@ -81,7 +87,7 @@ public static class ImportPage
         }
         catch (BadInputException ex)
         {
-            return Html.Page(http, "导入", Forms(http, Html.E("无法解析：" + ex.Message)), StatusCodes.Status400BadRequest);
+            return Refused(http, ex, "无法解析：");
         }
     }
 
@@ -96,7 +102,7 @@ public static class ImportPage
         }
 
         var name = Path.GetFileName(form["name"].ToString());
-        var result = await imports.ImportAsync(PlanFileReader.Read(await File.ReadAllBytesAsync(path, ct), name), name,
+        var result = await imports.ImportAsync(PlanFileReader.Read(await File.ReadAllBytesAsync(path, ct), name, imports.Limits), name,
             int.TryParse(form["year"], out var y) ? y : null, PageContext.Text(form["title"]), dryRun: false, ct);
         File.Delete(path);
         var s = result.Summary!;
@@ -104,7 +110,7 @@ public static class ImportPage
         return Html.Page(http, "导入完成", $"<p>已导入：新增任务 {s.TasksCreated} 项，更新 {s.TasksUpdated} 项，新增时间节点 {s.MilestonesCreated} 个。<a href=\"/tasks?plan={s.PlanId}\">查看任务</a></p>");
     }
 
-    private static async Task<IResult> UnitsAsync(HttpContext http, DirectoryStore directory, AuditLog audit, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> UnitsAsync(HttpContext http, PlanImportService imports, DirectoryStore directory, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
         var form = await http.Request.ReadFormAsync(ct);
         var file = form.Files["file"];
@@ -122,7 +128,7 @@ public static class ImportPage
                 await file.CopyToAsync(stream, ct);
             }
 
-            var parsed = UnitDirectoryParser.ParseUnits(PlanFileReader.ReadRows(temp));
+            var parsed = UnitDirectoryParser.ParseUnits(PlanFileReader.ReadRows(temp, imports.Limits));
             if (parsed.Errors.Count > 0 || parsed.Entries.Count == 0)
             {
                 var errors = string.Join("", parsed.Errors.Select(e => $"<li>第 {e.Row} 行：{Html.E(e.Message)}</li>"));
@@ -135,7 +141,7 @@ public static class ImportPage
         }
         catch (BadInputException ex)
         {
-            return Html.Page(http, "导入", Forms(http, Html.E("无法读取：" + ex.Message)), StatusCodes.Status400BadRequest);
+            return Refused(http, ex, "无法读取：");
         }
         finally
         {
