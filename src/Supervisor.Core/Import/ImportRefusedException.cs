@@ -31,6 +31,9 @@ public sealed class ImportRefusedException : BadInputException
 
     public string Chinese { get; } = "";
 
+    /// <summary>The document names no year: the console asks for one and keeps the upload.</summary>
+    public bool MissingYear { get; init; }
+
     /// <summary>Refused for its size (a part or sheet past a limit): the console answers 413.</summary>
     public bool TooLarge { get; }
 }

@@ -55,7 +55,10 @@ public sealed partial class PlanImportService(DirectoryStore directory, Calendar
         var planYear = year ?? file.Document.Year
             ?? throw new ImportRefusedException(
                 $"{source}: the document names no year (title, date or dated deadline); pass --year",
-                $"{source}：文件中找不到年度（标题、发文日期或带年份的时限都没有写明），请在“年度”中填写后再解析。");
+                $"{source}：文件中找不到年度（标题、发文日期或带年份的时限都没有写明），请在“年度”中填写后再解析。")
+            {
+                MissingYear = true,
+            };
         if (planYear is < 2000 or > 2100)
         {
             throw new ImportRefusedException($"--year {planYear} is outside 2000–2100", $"年度 {planYear} 不在 2000–2100 之间。");

@@ -26,7 +26,7 @@ public static class ImportPage
         (message is null ? "" : $"<p class=\"notice\">{message}</p>") + $"""
         <section><h2>导入工作方案</h2>
         <form method="post" action="/import/preview" enctype="multipart/form-data" class="filters">{Html.Token(http)}
-        <label>文件（txt/md/docx/xlsx/csv） <input type="file" name="file" required></label>
+        <label>文件（docx/pdf/html/txt/md/xlsx/csv） <input type="file" name="file" required></label>
         <label>年度 <input name="year" size="6" placeholder="自动识别"></label>
         <label>标题 <input name="title" placeholder="自动识别"></label>
         <button type="submit">解析预览</button></form></section>
@@ -47,24 +47,46 @@ public static class ImportPage
     {
         var form = await http.Request.ReadFormAsync(ct);
         var file = form.Files["file"];
-        if (file is null || file.Length == 0)
+        byte[] bytes;
+        string name;
+        var id = form["upload"].ToString();
+        if (file is { Length: > 0 })
+        {
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, ct);
+            bytes = buffer.ToArray();
+            name = Path.GetFileName(file.FileName);
+            id = "";
+        }
+        else if (Guid.TryParseExact(id, "N", out _) && File.Exists(Path.Combine(UploadDirectory(options), id + ".bin")))
+        {
+            // The year asked for after an upload whose document names none: the file is the one kept on disk.
+            bytes = await File.ReadAllBytesAsync(Path.Combine(UploadDirectory(options), id + ".bin"), ct);
+            name = Path.GetFileName(form["name"].ToString());
+        }
+        else
         {
             return Html.Page(http, "导入", Forms(http, "请选择要导入的文件。"), StatusCodes.Status400BadRequest);
         }
 
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, ct);
-        var bytes = buffer.ToArray();
-        var name = Path.GetFileName(file.FileName);
         int? year = int.TryParse(form["year"], out var y) ? y : null;
+        async Task<string> KeepAsync()
+        {
+            // The upload waits on disk under a random id until confirmed; the id is all the next form carries.
+            if (id.Length == 0)
+            {
+                id = Guid.NewGuid().ToString("N");
+                Directory.CreateDirectory(UploadDirectory(options));
+                await File.WriteAllBytesAsync(Path.Combine(UploadDirectory(options), id + ".bin"), bytes, ct);
+            }
+
+            return id;
+        }
+
         try
         {
             var result = await imports.ImportAsync(PlanFileReader.Read(bytes, name, imports.Limits), name, year, PageContext.Text(form["title"]), dryRun: true, ct);
-
-            // The upload waits on disk under a random id until confirmed; the id is all the confirm form carries.
-            var id = Guid.NewGuid().ToString("N");
-            Directory.CreateDirectory(UploadDirectory(options));
-            await File.WriteAllBytesAsync(Path.Combine(UploadDirectory(options), id + ".bin"), bytes, ct);
+            await KeepAsync();
             var plan = result.Plan;
             var body = new StringBuilder();
             body.Append("<p>").Append(Html.E($"{plan.Year} 年《{plan.Title}》：{plan.Tasks.Count} 项任务，{plan.Tasks.Sum(t => t.Milestones.Count)} 个时间节点，{plan.Units.Count} 个单位。")).Append("</p>");
@@ -84,6 +106,20 @@ public static class ImportPage
             Html.Table(body, ["编号", "任务", "牵头单位", "配合单位", "完成时限", "节点数"], plan.Tasks.Select(t => (IReadOnlyList<string>)
                 [Html.E(t.Source.Code), Html.E(t.Source.Title), Html.E(string.Join("、", t.LeadUnits)), Html.E(string.Join("、", t.CoUnits)), Html.Date(t.Deadline), Html.N(t.Milestones.Count)]));
             return Html.Page(http, "导入预览", body.ToString());
+        }
+        catch (ImportRefusedException ex) when (ex.MissingYear)
+        {
+            var upload = await KeepAsync();
+            return Html.Page(http, "导入", $"""
+                <p class="notice">{Html.E(ex.Chinese)}</p>
+                <section><h2>填写年度</h2>
+                <form method="post" action="/import/preview" enctype="multipart/form-data" class="filters">{Html.Token(http)}
+                <input type="hidden" name="upload" value="{upload}"><input type="hidden" name="name" value="{Html.E(name)}">
+                <label>文件 {Html.E(name)}（已上传，无需重新选择）</label>
+                <label>年度 <input name="year" size="6" inputmode="numeric" pattern="[0-9]+" required autofocus></label>
+                <label>标题 <input name="title" value="{Html.E(PageContext.Text(form["title"]) ?? "")}" placeholder="自动识别"></label>
+                <button type="submit">解析预览</button> <a href="/import">放弃</a></form></section>
+                """);
         }
         catch (BadInputException ex)
         {
