@@ -15,14 +15,10 @@ public static class ServiceCollectionExtensions
     {
         services.TryAddSingletonTimeProvider();
 
-        services.AddOptions<SupervisorOptions>().Bind(configuration.GetSection(SupervisorOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SupervisorOptions>, SupervisorOptionsValidator>();
-        services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
-        services.AddOptions<MilestoneOptions>().Bind(configuration.GetSection(MilestoneOptions.Section)).ValidateOnStart();
-        services.AddOptions<DatabaseOptions>()
-            .Configure(o => o.ConnectionString = configuration.GetConnectionString("Supervisor") ?? "")
-            .ValidateOnStart();
+        services.AddValidatedOptions<SupervisorOptions, SupervisorOptionsValidator>(configuration.GetSection(SupervisorOptions.Section));
+        services.AddValidatedOptions<ConsoleOptions, ConsoleOptionsValidator>(configuration.GetSection(ConsoleOptions.Section));
+        services.AddValidatedOptions<MilestoneOptions>(o => configuration.GetSection(MilestoneOptions.Section).Bind(o));
+        services.AddValidatedOptions<DatabaseOptions>(o => o.ConnectionString = configuration.GetConnectionString("Supervisor") ?? "");
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 
         services.AddSingleton(sp =>
@@ -35,8 +31,7 @@ public static class ServiceCollectionExtensions
             return builder.Build();
         });
         services.AddSingleton(sp => TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<IOptions<SupervisorOptions>>().Value.TimeZone));
-        services.AddOptions<SupervisionOptions>().Bind(configuration.GetSection(SupervisionOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SupervisionOptions>, SupervisionOptionsValidator>();
+        services.AddValidatedOptions<SupervisionOptions, SupervisionOptionsValidator>(configuration.GetSection(SupervisionOptions.Section));
         services.AddSingleton<MilestoneScanStore>();
         services.AddSingleton<RatesStore>();
         services.AddSingleton<ProgressStore>();
@@ -48,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ConsoleStore>();
+        services.AddSingleton<UploadFolder>();
 
         // Signed links: bound here so delivery can make links; validated by the commands that need the secret (serve, link).
         services.AddOptions<Supervisor.Infrastructure.Links.SignedLinkOptions>().Bind(configuration.GetSection(Supervisor.Infrastructure.Links.SignedLinkOptions.Section));
@@ -55,8 +51,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Supervisor.Infrastructure.Links.LinkSigner>();
         services.AddSingleton<UnitTokenStore>();
         services.AddSingleton<Supervisor.Infrastructure.Import.PlanImportService>();
-        services.AddOptions<Supervisor.Infrastructure.Import.ImportOptions>().Bind(configuration.GetSection(Supervisor.Infrastructure.Import.ImportOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<Supervisor.Infrastructure.Import.ImportOptions>, Supervisor.Infrastructure.Import.ImportOptionsValidator>();
+        services.AddValidatedOptions<Supervisor.Infrastructure.Import.ImportOptions, Supervisor.Infrastructure.Import.ImportOptionsValidator>(
+            configuration.GetSection(Supervisor.Infrastructure.Import.ImportOptions.Section));
         services.AddDelivery(configuration);
         services.AddSingleton<Migrator>(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Migrator>>()));
@@ -66,25 +62,19 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Resolves every validated option so bad configuration fails before any work, as <c>ValidateOnStart</c> does for hosted services.</summary>
+    /// <summary>Every section registered through <see cref="ValidatedOptions"/>, checked before any work; <c>import --dry-run</c> may run without a database.</summary>
     public static void ValidateOptions(this IServiceProvider services, bool withDatabase = true)
     {
-        _ = services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<MilestoneOptions>>().Value;
         if (withDatabase)
         {
-            _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            services.ValidateAll();
+            return;
         }
 
-        _ = services.GetRequiredService<IOptions<SupervisionOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<JobsOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<HousekeepingOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<SmtpOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<SmsOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<OfficeOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<Supervisor.Infrastructure.Import.ImportOptions>>().Value;
+        foreach (var entry in services.GetServices<ValidatedOptionsEntry>().Where(e => e.OptionsType != typeof(DatabaseOptions)))
+        {
+            _ = entry.Resolve(services);
+        }
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

@@ -28,7 +28,7 @@ public static class ImportPage
         <form method="post" action="/import/preview" enctype="multipart/form-data" class="filters">{Html.Token(http)}
         <label>文件（docx/pdf/html/txt/md/xlsx/csv） <input type="file" name="file" required></label>
         <label>年度 <input name="year" size="6" placeholder="自动识别"></label>
-        <label>标题 <input name="title" placeholder="自动识别"></label>
+        <label>标题 <input name="title" placeholder="自动识别" maxlength="{InputLimits.PlanTitle}"></label>
         <button type="submit">解析预览</button></form></section>
         <section><h2>导入单位通讯录</h2>
         <form method="post" action="/import/units" enctype="multipart/form-data" class="filters">{Html.Token(http)}
@@ -41,27 +41,25 @@ public static class ImportPage
         ? Html.Page(http, "导入", Forms(http, Html.E(refused.Chinese)), refused.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest)
         : Html.Page(http, "导入", Forms(http, Html.E(prefix + ex.Message)), StatusCodes.Status400BadRequest);
 
-    private static string UploadDirectory(IOptions<SupervisorOptions> options) => Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "uploads");
-
-    private static async Task<IResult> PreviewAsync(HttpContext http, PlanImportService imports, IOptions<SupervisorOptions> options, CancellationToken ct)
+    private static async Task<IResult> PreviewAsync(HttpContext http, PlanImportService imports, UploadFolder uploads, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var file = form.Files["file"];
         byte[] bytes;
         string name;
-        var id = form["upload"].ToString();
+        var id = "";
         if (file is { Length: > 0 })
         {
             using var buffer = new MemoryStream();
             await file.CopyToAsync(buffer, ct);
             bytes = buffer.ToArray();
             name = Path.GetFileName(file.FileName);
-            id = "";
         }
-        else if (Guid.TryParseExact(id, "N", out _) && File.Exists(Path.Combine(UploadDirectory(options), id + ".bin")))
+        else if (await uploads.ReadAsync(form["upload"].ToString(), ct) is { } kept)
         {
             // The year asked for after an upload whose document names none: the file is the one kept on disk.
-            bytes = await File.ReadAllBytesAsync(Path.Combine(UploadDirectory(options), id + ".bin"), ct);
+            bytes = kept;
+            id = form["upload"].ToString();
             name = Path.GetFileName(form["name"].ToString());
         }
         else
@@ -75,9 +73,7 @@ public static class ImportPage
             // The upload waits on disk under a random id until confirmed; the id is all the next form carries.
             if (id.Length == 0)
             {
-                id = Guid.NewGuid().ToString("N");
-                Directory.CreateDirectory(UploadDirectory(options));
-                await File.WriteAllBytesAsync(Path.Combine(UploadDirectory(options), id + ".bin"), bytes, ct);
+                id = await uploads.SaveAsync(bytes, ct);
             }
 
             return id;
@@ -85,7 +81,8 @@ public static class ImportPage
 
         try
         {
-            var result = await imports.ImportAsync(PlanFileReader.Read(bytes, name, imports.Limits), name, year, PageContext.Text(form["title"]), dryRun: true, ct);
+            var title = InputLimits.Check(PageContext.Text(form["title"]), InputLimits.PlanTitle, "标题");
+            var result = await imports.ImportAsync(PlanFileReader.Read(bytes, name, imports.Limits), name, year, title, dryRun: true, ct);
             await KeepAsync();
             var plan = result.Plan;
             var body = new StringBuilder();
@@ -117,7 +114,7 @@ public static class ImportPage
                 <input type="hidden" name="upload" value="{upload}"><input type="hidden" name="name" value="{Html.E(name)}">
                 <label>文件 {Html.E(name)}（已上传，无需重新选择）</label>
                 <label>年度 <input name="year" size="6" inputmode="numeric" pattern="[0-9]+" required autofocus></label>
-                <label>标题 <input name="title" value="{Html.E(PageContext.Text(form["title"]) ?? "")}" placeholder="自动识别"></label>
+                <label>标题 <input name="title" value="{Html.E(PageContext.Text(form["title"]) ?? "")}" placeholder="自动识别" maxlength="{InputLimits.PlanTitle}"></label>
                 <button type="submit">解析预览</button> <a href="/import">放弃</a></form></section>
                 """);
         }
@@ -127,20 +124,28 @@ public static class ImportPage
         }
     }
 
-    private static async Task<IResult> ConfirmAsync(HttpContext http, PlanImportService imports, IOptions<SupervisorOptions> options, AuditLog audit, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ConfirmAsync(HttpContext http, PlanImportService imports, UploadFolder uploads, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var upload = form["upload"].ToString();
-        var path = Path.Combine(UploadDirectory(options), upload + ".bin");
-        if (!Guid.TryParseExact(upload, "N", out _) || !File.Exists(path))
+        if (await uploads.ReadAsync(upload, ct) is not { } bytes)
         {
             return Html.Page(http, "导入", Forms(http, "预览已过期，请重新上传。"), StatusCodes.Status400BadRequest);
         }
 
         var name = Path.GetFileName(form["name"].ToString());
-        var result = await imports.ImportAsync(PlanFileReader.Read(await File.ReadAllBytesAsync(path, ct), name, imports.Limits), name,
-            int.TryParse(form["year"], out var y) ? y : null, PageContext.Text(form["title"]), dryRun: false, ct);
-        File.Delete(path);
+        PlanImportResult result;
+        try
+        {
+            var title = InputLimits.Check(PageContext.Text(form["title"]), InputLimits.PlanTitle, "标题");
+            result = await imports.ImportAsync(PlanFileReader.Read(bytes, name, imports.Limits), name, int.TryParse(form["year"], out var y) ? y : null, title, dryRun: false, ct);
+        }
+        finally
+        {
+            // Confirmed or refused, the upload is done with: a retry starts from a new preview.
+            uploads.Delete(upload);
+        }
+
         var s = result.Summary!;
         await audit.WriteAsync(time.GetUtcNow(), PageContext.Actor(http), "plan.import", $"plan:{s.PlanId}", new { file = name, s.TasksCreated, s.TasksUpdated }, ct);
         return Html.Page(http, "导入完成", $"<p>已导入：新增任务 {s.TasksCreated} 项，更新 {s.TasksUpdated} 项，新增时间节点 {s.MilestonesCreated} 个。<a href=\"/tasks?plan={s.PlanId}\">查看任务</a></p>");
@@ -148,7 +153,7 @@ public static class ImportPage
 
     private static async Task<IResult> UnitsAsync(HttpContext http, PlanImportService imports, DirectoryStore directory, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var file = form.Files["file"];
         if (file is null || file.Length == 0)
         {
@@ -159,7 +164,13 @@ public static class ImportPage
         var temp = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + Path.GetExtension(file.FileName).ToLowerInvariant());
         try
         {
-            await using (var stream = File.Create(temp))
+            var owner = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                owner.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var stream = new FileStream(temp, owner))
             {
                 await file.CopyToAsync(stream, ct);
             }
