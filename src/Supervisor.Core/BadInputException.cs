@@ -1,7 +1,7 @@
 namespace Supervisor.Core;
 
 /// <summary>Input a user gave (a file, an argument, a setting) is wrong; the message names what and where. Exit code 2.</summary>
-public sealed class BadInputException : Exception
+public class BadInputException : Exception
 {
     public BadInputException(string message)
         : base(message)

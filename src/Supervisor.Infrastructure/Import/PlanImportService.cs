@@ -1,7 +1,11 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Supervisor.Core;
+using Supervisor.Core.Calendar;
 using Supervisor.Core.Import;
 using Supervisor.Core.Milestones;
+using Supervisor.Core.Units;
 using Supervisor.Infrastructure.Postgres;
 
 namespace Supervisor.Infrastructure.Import;
@@ -11,27 +15,74 @@ public sealed record PlanImportRequest(string Path, int? Year, string? Title, Pl
 public sealed record PlanImportResult(AssembledPlan Plan, PlanFile File, ImportSummary? Summary);
 
 /// <summary>File → parse → normalise against the directory → milestones on the calendar → one transaction.</summary>
-public sealed class PlanImportService(DirectoryStore directory, CalendarStore calendar, PlanStore plans, IOptions<MilestoneOptions> milestoneOptions, TimeProvider time)
+public sealed partial class PlanImportService(DirectoryStore directory, CalendarStore calendar, PlanStore plans, IOptions<MilestoneOptions> milestoneOptions, IOptions<ImportOptions> importOptions, TimeProvider time)
 {
+    /// <summary>The warning a dry run without a database adds, so nobody mistakes its unit names for the directory's.</summary>
+    public const string OfflineWarning = "未连接数据库：单位名称只在本文件内相互归并，未对照单位通讯录；工作日按随程序发布的 2023–2026 年官方日历计算";
+
+    public ImportOptions Limits => importOptions.Value;
+
     public async Task<PlanImportResult> ImportAsync(PlanImportRequest request, CancellationToken ct)
     {
-        var file = PlanFileReader.Read(request.Path, request.Format);
+        var file = PlanFileReader.Read(request.Path, Limits, request.Format);
         return await ImportAsync(file, Path.GetFileName(request.Path), request.Year, request.Title, request.DryRun, ct);
     }
 
     public async Task<PlanImportResult> ImportAsync(PlanFile file, string source, int? year, string? title, bool dryRun, CancellationToken ct)
     {
-        var planYear = year ?? file.Document.Year
-            ?? throw new BadInputException($"{source}: the document names no year; pass --year");
-        if (planYear is < 2000 or > 2100)
-        {
-            throw new BadInputException($"--year {planYear} is outside 2000–2100");
-        }
-
-        var planTitle = string.IsNullOrWhiteSpace(title) ? file.Document.Title ?? Path.GetFileNameWithoutExtension(source) : title.Trim();
+        var (planYear, planTitle) = YearAndTitle(file, source, year, title);
         var assembled = PlanAssembler.Assemble(
             file.Document, planTitle, planYear, await directory.LoadDirectoryAsync(ct), await calendar.LoadAsync(ct), milestoneOptions.Value);
         var summary = dryRun ? null : await plans.SaveAsync(assembled, source, time.GetUtcNow(), ct);
         return new PlanImportResult(assembled, file, summary);
     }
+
+    /// <summary>
+    /// A dry run for someone who has only the document: no directory (units are normalised among themselves) and the
+    /// calendar shipped in the migrations instead of the database's; one warning says so.
+    /// </summary>
+    public static PlanImportResult DryRunWithoutDatabase(PlanImportRequest request, MilestoneOptions milestones, ImportOptions limits)
+    {
+        var file = PlanFileReader.Read(request.Path, limits, request.Format);
+        var (planYear, planTitle) = YearAndTitle(file, Path.GetFileName(request.Path), request.Year, request.Title);
+        var assembled = PlanAssembler.Assemble(file.Document, planTitle, planYear, Array.Empty<DirectoryUnit>(), ShippedCalendar.Value, milestones);
+        assembled = assembled with { Warnings = [new ParseWarning(0, OfflineWarning), .. assembled.Warnings] };
+        return new PlanImportResult(assembled, file, null);
+    }
+
+    private static (int Year, string Title) YearAndTitle(PlanFile file, string source, int? year, string? title)
+    {
+        var planYear = year ?? file.Document.Year
+            ?? throw new ImportRefusedException(
+                $"{source}: the document names no year (title, date or dated deadline); pass --year",
+                $"{source}：文件中找不到年度（标题、发文日期或带年份的时限都没有写明），请在“年度”中填写后再解析。")
+            {
+                MissingYear = true,
+            };
+        if (planYear is < 2000 or > 2100)
+        {
+            throw new ImportRefusedException($"--year {planYear} is outside 2000–2100", $"年度 {planYear} 不在 2000–2100 之间。");
+        }
+
+        var planTitle = string.IsNullOrWhiteSpace(title) ? file.Document.Title ?? Path.GetFileNameWithoutExtension(source) : title.Trim();
+        return (planYear, planTitle);
+    }
+
+    private static readonly Lazy<WorkingCalendar> ShippedCalendar = new(() =>
+    {
+        var days = new List<CalendarDay>();
+        foreach (var migration in Migration.Embedded)
+        {
+            foreach (Match match in CalendarRow().Matches(migration.Sql))
+            {
+                var date = DateOnly.ParseExact(match.Groups[1].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                days.Add(new CalendarDay(date, match.Groups[2].Value == "holiday" ? DayKind.Holiday : DayKind.Workday, match.Groups[3].Value));
+            }
+        }
+
+        return new WorkingCalendar(days);
+    });
+
+    [GeneratedRegex(@"\(date '(\d{4}-\d{2}-\d{2})', '(holiday|workday)', '([^']*)'\)")]
+    private static partial Regex CalendarRow();
 }

@@ -17,7 +17,8 @@ public static class ExitCodes
 /// <summary>Runs one CLI command inside a DI container built like <c>serve</c>'s, and turns failures into one stderr line and an exit code.</summary>
 public static class CliHost
 {
-    public static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken ct, Action<IServiceCollection>? configure = null)
+    /// <param name="databaseOptional">The command can work without a database (<c>import --dry-run</c>): an empty connection string is not an error.</param>
+    public static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken ct, Action<IServiceCollection>? configure = null, bool databaseOptional = false)
     {
         try
         {
@@ -35,7 +36,7 @@ public static class CliHost
             configure?.Invoke(builder.Services);
             builder.Services.AddSupervisor(builder.Configuration);
             using var host = builder.Build();
-            host.Services.ValidateOptions();
+            host.Services.ValidateOptions(withDatabase: !databaseOptional || HasDatabase(host.Services));
             return await body(host.Services, ct);
         }
         catch (Exception ex)
@@ -43,6 +44,9 @@ public static class CliHost
             return Report(ex);
         }
     }
+
+    public static bool HasDatabase(IServiceProvider services) =>
+        !string.IsNullOrWhiteSpace(services.GetRequiredService<IConfiguration>().GetConnectionString("Supervisor"));
 
     /// <summary>One clear line on stderr, no stack trace; the exit code says whose fault it is.</summary>
     public static int Report(Exception ex)

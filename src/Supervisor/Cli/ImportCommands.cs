@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using Supervisor.Core;
 using Supervisor.Core.Calendar;
 using Supervisor.Core.Import;
@@ -37,9 +38,11 @@ public static class ImportCommands
                     Console.Error.WriteLine($"reading {Path.GetFileName(path)} ({new FileInfo(path).Length / 1024} KB)…");
                 }
 
-                var service = services.GetRequiredService<PlanImportService>();
-                var result = await service.ImportAsync(
-                    new PlanImportRequest(path, parse.GetValue(year), parse.GetValue(title), parse.GetValue(format), parse.GetValue(dryRun)), token);
+                var request = new PlanImportRequest(path, parse.GetValue(year), parse.GetValue(title), parse.GetValue(format), parse.GetValue(dryRun));
+                var result = request.DryRun && !CliHost.HasDatabase(services)
+                    ? PlanImportService.DryRunWithoutDatabase(
+                        request, services.GetRequiredService<IOptions<MilestoneOptions>>().Value, services.GetRequiredService<IOptions<ImportOptions>>().Value)
+                    : await services.GetRequiredService<PlanImportService>().ImportAsync(request, token);
                 if (quiet)
                 {
                     Json.Print(ImportJson(result));
@@ -51,7 +54,8 @@ public static class ImportCommands
 
                 return ExitCodes.Ok;
             },
-            ct));
+            ct,
+            databaseOptional: parse.GetValue(dryRun)));
         return command;
     }
 
@@ -150,7 +154,7 @@ public static class ImportCommands
             async (services, token) =>
             {
                 var path = parseResult.GetValue(file)!;
-                var result = parse(PlanFileReader.ReadRows(path));
+                var result = parse(PlanFileReader.ReadRows(path, services.GetRequiredService<IOptions<ImportOptions>>().Value));
                 foreach (var error in result.Errors)
                 {
                     Console.Error.WriteLine($"row {error.Row}: {error.Message}");

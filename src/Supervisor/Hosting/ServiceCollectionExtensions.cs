@@ -52,6 +52,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Supervisor.Infrastructure.Links.LinkSigner>();
         services.AddSingleton<UnitTokenStore>();
         services.AddSingleton<Supervisor.Infrastructure.Import.PlanImportService>();
+        services.AddValidatedOptions<Supervisor.Infrastructure.Import.ImportOptions, Supervisor.Infrastructure.Import.ImportOptionsValidator>(
+            configuration.GetSection(Supervisor.Infrastructure.Import.ImportOptions.Section));
         services.AddDelivery(configuration);
         services.AddSingleton<Migrator>(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Migrator>>()));
@@ -61,8 +63,20 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Every section registered through <see cref="ValidatedOptions"/>, checked before any work.</summary>
-    public static void ValidateOptions(this IServiceProvider services) => services.ValidateAll();
+    /// <summary>Every section registered through <see cref="ValidatedOptions"/>, checked before any work; <c>import --dry-run</c> may run without a database.</summary>
+    public static void ValidateOptions(this IServiceProvider services, bool withDatabase = true)
+    {
+        if (withDatabase)
+        {
+            services.ValidateAll();
+            return;
+        }
+
+        foreach (var entry in services.GetServices<ValidatedOptionsEntry>().Where(e => e.OptionsType != typeof(DatabaseOptions)))
+        {
+            _ = entry.Resolve(services);
+        }
+    }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
     {

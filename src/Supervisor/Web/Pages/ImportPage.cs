@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Supervisor.Core;
+using Supervisor.Core.Import;
 using Supervisor.Core.Units;
 using Supervisor.Hosting;
 using Supervisor.Infrastructure.Import;
@@ -25,7 +26,7 @@ public static class ImportPage
         (message is null ? "" : $"<p class=\"notice\">{message}</p>") + $"""
         <section><h2>导入工作方案</h2>
         <form method="post" action="/import/preview" enctype="multipart/form-data" class="filters">{Html.Token(http)}
-        <label>文件（txt/md/docx/xlsx/csv） <input type="file" name="file" required></label>
+        <label>文件（docx/pdf/html/txt/md/xlsx/csv） <input type="file" name="file" required></label>
         <label>年度 <input name="year" size="6" placeholder="自动识别"></label>
         <label>标题 <input name="title" placeholder="自动识别" maxlength="{InputLimits.PlanTitle}"></label>
         <button type="submit">解析预览</button></form></section>
@@ -35,27 +36,54 @@ public static class ImportPage
         <button type="submit">导入</button></form></section>
         """;
 
+    /// <summary>A refused file: the Chinese reason when the reader gave one (413 for a file past a size limit), else the English line.</summary>
+    private static IResult Refused(HttpContext http, BadInputException ex, string prefix) => ex is ImportRefusedException refused
+        ? Html.Page(http, "导入", Forms(http, Html.E(refused.Chinese)), refused.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest)
+        : Html.Page(http, "导入", Forms(http, Html.E(prefix + ex.Message)), StatusCodes.Status400BadRequest);
+
     private static async Task<IResult> PreviewAsync(HttpContext http, PlanImportService imports, UploadFolder uploads, CancellationToken ct)
     {
         var form = await PageContext.FormAsync(http, ct);
         var file = form.Files["file"];
-        if (file is null || file.Length == 0)
+        byte[] bytes;
+        string name;
+        var id = "";
+        if (file is { Length: > 0 })
+        {
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, ct);
+            bytes = buffer.ToArray();
+            name = Path.GetFileName(file.FileName);
+        }
+        else if (await uploads.ReadAsync(form["upload"].ToString(), ct) is { } kept)
+        {
+            // The year asked for after an upload whose document names none: the file is the one kept on disk.
+            bytes = kept;
+            id = form["upload"].ToString();
+            name = Path.GetFileName(form["name"].ToString());
+        }
+        else
         {
             return Html.Page(http, "导入", Forms(http, "请选择要导入的文件。"), StatusCodes.Status400BadRequest);
         }
 
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, ct);
-        var bytes = buffer.ToArray();
-        var name = Path.GetFileName(file.FileName);
         int? year = int.TryParse(form["year"], out var y) ? y : null;
+        async Task<string> KeepAsync()
+        {
+            // The upload waits on disk under a random id until confirmed; the id is all the next form carries.
+            if (id.Length == 0)
+            {
+                id = await uploads.SaveAsync(bytes, ct);
+            }
+
+            return id;
+        }
+
         try
         {
             var title = InputLimits.Check(PageContext.Text(form["title"]), InputLimits.PlanTitle, "标题");
-            var result = await imports.ImportAsync(PlanFileReader.Read(bytes, name), name, year, title, dryRun: true, ct);
-
-            // The upload waits on disk under a random id until confirmed; the id is all the confirm form carries.
-            var id = await uploads.SaveAsync(bytes, ct);
+            var result = await imports.ImportAsync(PlanFileReader.Read(bytes, name, imports.Limits), name, year, title, dryRun: true, ct);
+            await KeepAsync();
             var plan = result.Plan;
             var body = new StringBuilder();
             body.Append("<p>").Append(Html.E($"{plan.Year} 年《{plan.Title}》：{plan.Tasks.Count} 项任务，{plan.Tasks.Sum(t => t.Milestones.Count)} 个时间节点，{plan.Units.Count} 个单位。")).Append("</p>");
@@ -76,9 +104,23 @@ public static class ImportPage
                 [Html.E(t.Source.Code), Html.E(t.Source.Title), Html.E(string.Join("、", t.LeadUnits)), Html.E(string.Join("、", t.CoUnits)), Html.Date(t.Deadline), Html.N(t.Milestones.Count)]));
             return Html.Page(http, "导入预览", body.ToString());
         }
+        catch (ImportRefusedException ex) when (ex.MissingYear)
+        {
+            var upload = await KeepAsync();
+            return Html.Page(http, "导入", $"""
+                <p class="notice">{Html.E(ex.Chinese)}</p>
+                <section><h2>填写年度</h2>
+                <form method="post" action="/import/preview" enctype="multipart/form-data" class="filters">{Html.Token(http)}
+                <input type="hidden" name="upload" value="{upload}"><input type="hidden" name="name" value="{Html.E(name)}">
+                <label>文件 {Html.E(name)}（已上传，无需重新选择）</label>
+                <label>年度 <input name="year" size="6" inputmode="numeric" pattern="[0-9]+" required autofocus></label>
+                <label>标题 <input name="title" value="{Html.E(PageContext.Text(form["title"]) ?? "")}" placeholder="自动识别" maxlength="{InputLimits.PlanTitle}"></label>
+                <button type="submit">解析预览</button> <a href="/import">放弃</a></form></section>
+                """);
+        }
         catch (BadInputException ex)
         {
-            return Html.Page(http, "导入", Forms(http, Html.E("无法解析：" + ex.Message)), StatusCodes.Status400BadRequest);
+            return Refused(http, ex, "无法解析：");
         }
     }
 
@@ -96,7 +138,7 @@ public static class ImportPage
         try
         {
             var title = InputLimits.Check(PageContext.Text(form["title"]), InputLimits.PlanTitle, "标题");
-            result = await imports.ImportAsync(PlanFileReader.Read(bytes, name), name, int.TryParse(form["year"], out var y) ? y : null, title, dryRun: false, ct);
+            result = await imports.ImportAsync(PlanFileReader.Read(bytes, name, imports.Limits), name, int.TryParse(form["year"], out var y) ? y : null, title, dryRun: false, ct);
         }
         finally
         {
@@ -109,7 +151,7 @@ public static class ImportPage
         return Html.Page(http, "导入完成", $"<p>已导入：新增任务 {s.TasksCreated} 项，更新 {s.TasksUpdated} 项，新增时间节点 {s.MilestonesCreated} 个。<a href=\"/tasks?plan={s.PlanId}\">查看任务</a></p>");
     }
 
-    private static async Task<IResult> UnitsAsync(HttpContext http, DirectoryStore directory, AuditLog audit, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> UnitsAsync(HttpContext http, PlanImportService imports, DirectoryStore directory, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
         var form = await PageContext.FormAsync(http, ct);
         var file = form.Files["file"];
@@ -133,7 +175,7 @@ public static class ImportPage
                 await file.CopyToAsync(stream, ct);
             }
 
-            var parsed = UnitDirectoryParser.ParseUnits(PlanFileReader.ReadRows(temp));
+            var parsed = UnitDirectoryParser.ParseUnits(PlanFileReader.ReadRows(temp, imports.Limits));
             if (parsed.Errors.Count > 0 || parsed.Entries.Count == 0)
             {
                 var errors = string.Join("", parsed.Errors.Select(e => $"<li>第 {e.Row} 行：{Html.E(e.Message)}</li>"));
@@ -146,7 +188,7 @@ public static class ImportPage
         }
         catch (BadInputException ex)
         {
-            return Html.Page(http, "导入", Forms(http, Html.E("无法读取：" + ex.Message)), StatusCodes.Status400BadRequest);
+            return Refused(http, ex, "无法读取：");
         }
         finally
         {

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.RegularExpressions;
+using Supervisor.IntegrationTests.Web;
+
+namespace Supervisor.IntegrationTests.Import;
+
+/// <summary>The console's import page: refusals in Chinese with the right status, the year asked for without a new upload.</summary>
+public sealed partial class ImportConsoleTests(ConsoleHost host) : IClassFixture<ConsoleHost>
+{
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string? fileName, byte[]? bytes, params (string Name, string Value)[] fields)
+    {
+        using var content = new MultipartFormDataContent { { new StringContent(await ConsoleHost.TokenAsync(client, "/import")), "__af" } };
+        foreach (var (name, value) in fields)
+        {
+            content.Add(new StringContent(value), name);
+        }
+
+        if (bytes is not null)
+        {
+            var file = new ByteArrayContent(bytes);
+            file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            content.Add(file, "file", fileName!);
+        }
+
+        return await client.PostAsync("/import/preview", content);
+    }
+
+    [Fact]
+    public async Task Finding01_XlsxBombUpload_Gets413WithAChineseMessage()
+    {
+        using var client = await host.LoggedInAsync("supervisor");
+
+        var response = await PostAsync(client, "bomb.xlsx", Bombs.FarCorner());
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("文件过大", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Import:", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DocumentWithoutAYear_AsksForItAndKeepsTheUpload()
+    {
+        using var client = await host.LoggedInAsync("supervisor");
+        var text = Encoding.UTF8.GetBytes("重点工作任务分解\n一、产业\n1.建成物流园一期，9月底前完成（牵头单位：县商务局）\n");
+
+        var ask = await PostAsync(client, "无年度.txt", text);
+        var html = await ask.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, ask.StatusCode);
+        Assert.Contains("找不到年度", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("--year", html, StringComparison.Ordinal);
+        var upload = Upload().Match(html).Groups[1].Value;
+        Assert.Matches("^[0-9a-f]{32}$", upload);
+
+        var preview = await PostAsync(client, null, null, ("upload", upload), ("name", "无年度.txt"), ("year", "2026"));
+        var previewHtml = await preview.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Contains("2026 年", previewHtml, StringComparison.Ordinal);
+        Assert.Contains("确认导入", previewHtml, StringComparison.Ordinal);
+        Assert.Contains("建成物流园一期", previewHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LegacyWordUpload_Gets400WithAChineseMessageAndNoCliFlags()
+    {
+        using var client = await host.LoggedInAsync("supervisor");
+        byte[] ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, .. Encoding.Unicode.GetBytes("WordDocument"), 0, 0];
+
+        var response = await PostAsync(client, "方案.doc", ole);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("另存为 .docx", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("save it as", html, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("name=\"upload\" value=\"([0-9a-f]{32})\"")]
+    private static partial Regex Upload();
+}
