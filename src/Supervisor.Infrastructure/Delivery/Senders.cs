@@ -100,16 +100,23 @@ public sealed class EmailSender : IMessageSender, IDisposable
         };
         mail.To.Add(new MailAddress(message.Address, message.Name, Encoding.UTF8));
         mail.Headers.Add("X-Supervisor-Key", message.Key);
+        AlternateView? html = null;
         if (message.BodyHtml is not null)
         {
-            mail.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(message.BodyHtml, Encoding.UTF8, MediaTypeNames.Text.Html));
+            html = AlternateView.CreateAlternateViewFromString(message.BodyHtml, Encoding.UTF8, MediaTypeNames.Text.Html);
+            mail.AlternateViews.Add(html);
         }
 
-        if (message.Attachment is not null)
+        // Every attachment in order; one with a content id is an image the HTML shows inline (cid:).
+        foreach (var file in message.Attachments)
         {
-            var attachment = new Attachment(new MemoryStream(message.Attachment), message.AttachmentName ?? "attachment.xlsx",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-            attachment.NameEncoding = Encoding.UTF8;
+            if (file.ContentId is not null && html is not null)
+            {
+                html.LinkedResources.Add(new LinkedResource(new MemoryStream(file.Content), file.ContentType) { ContentId = file.ContentId });
+                continue;
+            }
+
+            var attachment = new Attachment(new MemoryStream(file.Content), file.FileName, file.ContentType) { NameEncoding = Encoding.UTF8 };
             mail.Attachments.Add(attachment);
         }
 

@@ -78,6 +78,8 @@ public static class ServiceCollectionExtensions
         _ = services.GetRequiredService<IOptions<SmsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
         _ = services.GetRequiredService<IOptions<OfficeOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Supervisor.Infrastructure.Documents.DigestOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Supervisor.Infrastructure.Documents.NoticeOptions>>().Value;
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
