@@ -8,14 +8,10 @@ public static class DeliveryServiceCollectionExtensions
 {
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
-        services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SmsOptions>, SmsOptionsValidator>();
-        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
-        services.AddOptions<OfficeOptions>().Bind(configuration.GetSection(OfficeOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OfficeOptions>, OfficeOptionsValidator>();
+        services.AddValidatedOptions<SmtpOptions, SmtpOptionsValidator>(configuration.GetSection(SmtpOptions.Section));
+        services.AddValidatedOptions<SmsOptions, SmsOptionsValidator>(configuration.GetSection(SmsOptions.Section));
+        services.AddValidatedOptions<DeliveryOptions, DeliveryOptionsValidator>(configuration.GetSection(DeliveryOptions.Section));
+        services.AddValidatedOptions<OfficeOptions, OfficeOptionsValidator>(configuration.GetSection(OfficeOptions.Section));
 
         // Dev sinks sit under Supervisor:DataDirectory unless configured.
         services.PostConfigure<SmtpOptions>(o => o.PickupDirectory ??= Path.Combine(DataDirectory(configuration), "mail"));

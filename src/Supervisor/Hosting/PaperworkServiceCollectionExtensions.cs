@@ -9,10 +9,8 @@ public static class PaperworkServiceCollectionExtensions
 {
     public static IServiceCollection AddPaperwork(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DigestOptions>, DigestOptionsValidator>();
-        services.AddOptions<NoticeOptions>().Bind(configuration.GetSection(NoticeOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<NoticeOptions>, NoticeOptionsValidator>();
+        services.AddValidatedOptions<DigestOptions, DigestOptionsValidator>(configuration.GetSection(DigestOptions.Section));
+        services.AddValidatedOptions<NoticeOptions, NoticeOptionsValidator>(configuration.GetSection(NoticeOptions.Section));
         services.AddSingleton<DigestIssueStore>();
         services.AddSingleton<TongbaoService>();
         services.AddSingleton<EscalationNoticeStore>();

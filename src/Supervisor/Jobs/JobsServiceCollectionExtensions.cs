@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
+using Supervisor.Hosting;
 using Supervisor.Infrastructure.Postgres;
 
 namespace Supervisor.Jobs;
@@ -50,10 +51,9 @@ public static class JobsServiceCollectionExtensions
     public static IServiceCollection AddSupervisorJobs(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<JobsOptions>().Configure(o => JobsOptions.Bind(configuration.GetSection(JobsOptions.Section), o)).ValidateOnStart();
+        services.AddValidatedOptions<JobsOptions>(o => JobsOptions.Bind(configuration.GetSection(JobsOptions.Section), o));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>());
-        services.AddOptions<HousekeepingOptions>().Bind(configuration.GetSection(HousekeepingOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HousekeepingOptions>, HousekeepingOptionsValidator>());
+        services.AddValidatedOptions<HousekeepingOptions, HousekeepingOptionsValidator>(configuration.GetSection(HousekeepingOptions.Section));
 
         services.TryAddSingleton<JobCatalog>();
         services.TryAddSingleton<JobRunStore>();

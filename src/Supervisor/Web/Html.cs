@@ -21,9 +21,6 @@ public static class Html
 
     public static string E(string? text) => Encoder.Encode(text ?? "");
 
-    /// <summary>A query-string or path value.</summary>
-    public static string U(string? text) => Uri.EscapeDataString(text ?? "");
-
     public static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Percent(double? rate) => rate is { } r ? (r * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";

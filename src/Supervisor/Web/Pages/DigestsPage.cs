@@ -102,7 +102,7 @@ public static class DigestsPage
 
         if (error is not null)
         {
-            return Results.Redirect($"/digests/{id}?error={Html.U(error)}");
+            return Results.Redirect($"/digests/{id}?error={Uri.EscapeDataString(error)}");
         }
 
         await audit.WriteAsync(time.GetUtcNow(), PageContext.Actor(http), "digest.edit", $"digest:{id}", new { length = text.Length }, ct);
