@@ -46,6 +46,19 @@ public sealed class ReminderComposer(
         return store.ComposeAsync(today, levels, now, (r, u, l) => MessageComposer.Compose(r, u, l, context, templates.Load), ct, Notice);
     }
 
+    /// <summary>Whether Console:LinkSecret is set and valid; without it a notice tells the unit to log in instead of carrying a link.</summary>
+    private bool CanSignLinks()
+    {
+        try
+        {
+            return links.Value.LinkSecret.Length >= 16;
+        }
+        catch (OptionsValidationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The 督办通知单 of one escalation: lead units with their signed links (none without Console:LinkSecret), 反馈时限 on the calendar.</summary>
     public (string FileName, byte[] Docx) WriteNotice(
         ReminderItem reminder, IReadOnlyList<TaskUnitContact> units, IReadOnlyList<TaskLeaderContact> leaders, int number, DateOnly today, WorkingCalendar calendar)
@@ -54,7 +67,7 @@ public sealed class ReminderComposer(
         ArgumentNullException.ThrowIfNull(calendar);
         var days = notices.Value.FeedbackWorkingDays;
         var feedbackBy = calendar.AddWorkingDays(today, days);
-        var canSign = links.Value.LinkSecret.Length >= 16;
+        var canSign = CanSignLinks();
         var leads = units.Where(u => u.TaskRole == "lead").GroupBy(u => u.UnitId).Select(g => g.First())
             .Select(u => new NoticeUnit(u.UnitName, canSign ? signer.Url(u.UnitId) : null)).ToList();
         var values = new Dictionary<string, object?>(StringComparer.Ordinal)
