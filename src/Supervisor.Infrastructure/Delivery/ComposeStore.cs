@@ -57,8 +57,14 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
         return (reminders, units, leaders);
     }
 
-    /// <summary>Loads, composes with <paramref name="compose"/> and saves in one transaction.</summary>
-    public async Task<ComposeResult> ComposeAsync(DateOnly today, int[] levels, DateTimeOffset now, Func<List<ReminderItem>, List<TaskUnitContact>, List<TaskLeaderContact>, Composition> compose, CancellationToken ct)
+    /// <summary>
+    /// Loads, composes with <paramref name="compose"/> and saves in one transaction. With <paramref name="notice"/>, each
+    /// 督办 (level 3) reminder also gets its numbered 督办通知单 (written by it, given the number), attached to the
+    /// escalation e-mails that carry the reminder.
+    /// </summary>
+    public async Task<ComposeResult> ComposeAsync(
+        DateOnly today, int[] levels, DateTimeOffset now, Func<List<ReminderItem>, List<TaskUnitContact>, List<TaskLeaderContact>, Composition> compose, CancellationToken ct,
+        Func<ReminderItem, IReadOnlyList<TaskUnitContact>, IReadOnlyList<TaskLeaderContact>, int, Task<(string FileName, byte[] Docx)>>? notice = null)
     {
         ArgumentNullException.ThrowIfNull(compose);
         now = now.ToUniversalTime();
@@ -83,9 +89,9 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
             from unnest(@keys, @channels, @kinds, @dates, @addresses, @names, @unitIds, @leaderIds, @subjects, @texts, @htmls)
                  as m(key, channel, kind, local_date, address, name, unit_id, leader_id, subject, body_text, body_html)
             on conflict (key) do nothing
-            returning key
+            returning id, key
             """;
-        var inserted = (await connection.QueryAsync<string>(new CommandDefinition(
+        var inserted = (await connection.QueryAsync<(long Id, string Key)>(new CommandDefinition(
             insertMessages,
             new
             {
@@ -103,7 +109,12 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
                 htmls = messages.Select(m => m.BodyHtml).ToArray(),
             },
             tx,
-            cancellationToken: ct))).Count();
+            cancellationToken: ct))).ToList();
+
+        if (notice is not null)
+        {
+            await AttachNoticesAsync(connection, tx, today, now, reminders, units, leaders, messages, inserted, notice, ct);
+        }
 
         var links = messages.SelectMany(m => m.ReminderIds.Select(r => (m.Key, Reminder: r))).ToList();
         const string link = """
@@ -138,7 +149,36 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(
             "update reminders set composed_at = @now where id = any(@ids)", new { now, ids = composition.ReminderIds.ToArray() }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
-        return new ComposeResult(reminders.Count, inserted, messages.Count - inserted, composition.Gaps.Count);
+        return new ComposeResult(reminders.Count, inserted.Count, messages.Count - inserted.Count, composition.Gaps.Count);
+    }
+
+    /// <summary>
+    /// One numbered 督办通知单 per level-3 reminder, stored, and attached to each new escalation e-mail carrying the reminder.
+    /// An e-mail already queued today for the same recipient (its key taken) keeps what it had; the notice is on the task page.
+    /// </summary>
+    private static async Task AttachNoticesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, DateOnly today, DateTimeOffset now,
+        List<ReminderItem> reminders, List<TaskUnitContact> units, List<TaskLeaderContact> leaders,
+        IReadOnlyList<ComposedMessage> messages, List<(long Id, string Key)> inserted,
+        Func<ReminderItem, IReadOnlyList<TaskUnitContact>, IReadOnlyList<TaskLeaderContact>, int, Task<(string FileName, byte[] Docx)>> notice, CancellationToken ct)
+    {
+        var files = new Dictionary<long, MessageAttachment>();
+        foreach (var r in reminders.Where(r => r.Level == 3))
+        {
+            var taskUnits = units.Where(u => u.TaskId == r.TaskId).ToList();
+            var taskLeaders = leaders.Where(l => l.TaskId == r.TaskId).ToList();
+            var (fileName, docx) = await Documents.EscalationNoticeStore.CreateAsync(
+                connection, tx, r.ReminderId, r.MilestoneId, today.Year, now, number => notice(r, taskUnits, taskLeaders, number), ct);
+            files[r.ReminderId] = new MessageAttachment(fileName, MessageAttachment.Docx, docx);
+        }
+
+        var byKey = messages.ToDictionary(m => m.Key, StringComparer.Ordinal);
+        var attachments = inserted
+            .Select(i => (i.Id, Message: byKey[i.Key]))
+            .Where(m => m.Message.Channel == "email" && m.Message.Kind == MessageComposer.Escalation)
+            .Select(m => (m.Id, (IReadOnlyList<MessageAttachment>)m.Message.ReminderIds.Where(files.ContainsKey).Select(id => files[id]).ToList()))
+            .ToList();
+        await OutboxStore.AddAttachmentsAsync(connection, tx, attachments, ct);
     }
 
     /// <summary>For <c>preview</c>: the same load, no locks, no writes.</summary>

@@ -3,10 +3,18 @@ using Npgsql;
 
 namespace Supervisor.Infrastructure.Delivery;
 
+/// <summary>A file sent with a message; with a <see cref="ContentId"/> it is shown inline in the HTML body (cid:).</summary>
+public sealed record MessageAttachment(string FileName, string ContentType, byte[] Content, string? ContentId = null)
+{
+    public const string Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public const string Png = "image/png";
+}
+
 /// <summary>A message claimed for sending.</summary>
 public sealed record OutboxMessage(
     long Id, string Key, string Channel, string Kind, DateOnly LocalDate, string Address, string? Name, string? Subject,
-    string BodyText, string? BodyHtml, string? AttachmentName, byte[]? Attachment, int Attempts, DateTimeOffset CreatedAt);
+    string BodyText, string? BodyHtml, IReadOnlyList<MessageAttachment> Attachments, int Attempts, DateTimeOffset CreatedAt);
 
 public enum AttemptOutcome
 {
@@ -52,15 +60,68 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
                 for update skip locked
                 limit @limit)
             returning m.id, m.key, m.channel, m.kind, m.local_date as localdate, m.recipient_address as address, m.recipient_name as name,
-                      m.subject, m.body_text as bodytext, m.body_html as bodyhtml, m.attachment_name as attachmentname, m.attachment,
+                      m.subject, m.body_text as bodytext, m.body_html as bodyhtml,
+                      exists (select 1 from message_attachments a where a.message_id = m.id) as hasattachments,
                       m.attempts, m.created_at as createdat
             """;
         now = now.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(long Id, string Key, string Channel, string Kind, DateTime LocalDate, string Address, string? Name, string? Subject, string BodyText, string? BodyHtml, string? AttachmentName, byte[]? Attachment, int Attempts, DateTime CreatedAt)>(
-            new CommandDefinition(sql, new { worker, now, leaseUntil = now + lease, limit }, cancellationToken: ct));
+        var rows = (await connection.QueryAsync<(long Id, string Key, string Channel, string Kind, DateTime LocalDate, string Address, string? Name, string? Subject, string BodyText, string? BodyHtml, bool HasAttachments, int Attempts, DateTime CreatedAt)>(
+            new CommandDefinition(sql, new { worker, now, leaseUntil = now + lease, limit }, cancellationToken: ct))).ToList();
+
+        // Attachments in a second round trip, only when a claimed message has any (reminders and SMS have none).
+        var attachments = rows.Any(r => r.HasAttachments)
+            ? await AttachmentsAsync(connection, rows.Where(r => r.HasAttachments).Select(r => r.Id).ToArray(), ct)
+            : [];
         return rows.Select(r => new OutboxMessage(r.Id, r.Key, r.Channel, r.Kind, DateOnly.FromDateTime(r.LocalDate), r.Address, r.Name, r.Subject, r.BodyText, r.BodyHtml,
-            r.AttachmentName, r.Attachment, r.Attempts, new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)))).ToList();
+            attachments.TryGetValue(r.Id, out var files) ? files : [], r.Attempts, new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)))).ToList();
+    }
+
+    private static async Task<Dictionary<long, IReadOnlyList<MessageAttachment>>> AttachmentsAsync(NpgsqlConnection connection, long[] ids, CancellationToken ct)
+    {
+        const string sql = """
+            select message_id as messageid, file_name as filename, content_type as contenttype, content, content_id as contentid
+            from message_attachments where message_id = any(@ids)
+            order by message_id, position
+            """;
+        var rows = await connection.QueryAsync<(long MessageId, string FileName, string ContentType, byte[] Content, string? ContentId)>(
+            new CommandDefinition(sql, new { ids }, cancellationToken: ct));
+        return rows.GroupBy(r => r.MessageId).ToDictionary(
+            g => g.Key, g => (IReadOnlyList<MessageAttachment>)g.Select(r => new MessageAttachment(r.FileName, r.ContentType, r.Content, r.ContentId)).ToList());
+    }
+
+    /// <summary>
+    /// Stores the attachments of messages just inserted in the caller's transaction, in list order. The messages are
+    /// given by id (a message whose key was already taken is not in the list: it keeps what it had).
+    /// </summary>
+    public static async Task AddAttachmentsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyCollection<(long MessageId, IReadOnlyList<MessageAttachment> Files)> messages, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var rows = messages.SelectMany(m => m.Files.Select((f, i) => (m.MessageId, Position: (short)i, File: f))).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        const string sql = """
+            insert into message_attachments (message_id, position, file_name, content_type, content_id, content)
+            select * from unnest(@ids, @positions, @names, @types, @contentIds, @contents)
+            on conflict do nothing
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new
+            {
+                ids = rows.Select(r => r.MessageId).ToArray(),
+                positions = rows.Select(r => r.Position).ToArray(),
+                names = rows.Select(r => r.File.FileName).ToArray(),
+                types = rows.Select(r => r.File.ContentType).ToArray(),
+                contentIds = rows.Select(r => r.File.ContentId).ToArray(),
+                contents = rows.Select(r => r.File.Content).ToArray(),
+            },
+            tx,
+            cancellationToken: ct));
     }
 
     /// <summary>

@@ -1,7 +1,11 @@
 using Microsoft.Extensions.Options;
+using Supervisor.Core.Calendar;
+using Supervisor.Core.Documents;
 using Supervisor.Core.Engine;
-using Supervisor.Infrastructure.Links;
 using Supervisor.Infrastructure.Delivery.Email;
+using Supervisor.Infrastructure.Documents;
+using Supervisor.Infrastructure.Links;
+using Supervisor.Infrastructure.Postgres;
 
 namespace Supervisor.Infrastructure.Delivery;
 
@@ -14,8 +18,11 @@ public sealed class ReminderComposer(
     IOptions<SmsOptions> sms,
     IOptions<OfficeOptions> office,
     IOptions<SupervisionOptions> supervision,
-    LinkSigner links,
-    TimeZoneInfo zone)
+    TimeZoneInfo zone,
+    CalendarStore calendars,
+    IOptions<NoticeOptions> notices,
+    IOptions<SignedLinkOptions> linkOptions,
+    LinkSigner links)
 {
     public static readonly int[] AllLevels = [1, 2, 3];
     public static readonly int[] EscalationOnly = [3];
@@ -37,7 +44,54 @@ public sealed class ReminderComposer(
     {
         var today = LocalDate(now);
         var context = Context(today);
-        return store.ComposeAsync(today, levels, now, (r, u, l) => MessageComposer.Compose(r, u, l, context, templates.Load), ct);
+        WorkingCalendar? calendar = null;
+        async Task<(string, byte[])> Notice(ReminderItem r, IReadOnlyList<TaskUnitContact> u, IReadOnlyList<TaskLeaderContact> l, int number)
+        {
+            calendar ??= await calendars.LoadAsync(ct);
+            return WriteNotice(r, u, l, number, today, calendar);
+        }
+
+        return store.ComposeAsync(today, levels, now, (r, u, l) => MessageComposer.Compose(r, u, l, context, templates.Load), ct, Notice);
+    }
+
+    /// <summary>Whether Console:LinkSecret is set and valid; without it a notice tells the unit to log in instead of carrying a link.</summary>
+    private bool CanSignLinks()
+    {
+        try
+        {
+            return linkOptions.Value.LinkSecret.Length >= 16;
+        }
+        catch (OptionsValidationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The 督办通知单 of one escalation: lead units with their signed links (none without Console:LinkSecret), 反馈时限 on the calendar.</summary>
+    public (string FileName, byte[] Docx) WriteNotice(
+        ReminderItem reminder, IReadOnlyList<TaskUnitContact> units, IReadOnlyList<TaskLeaderContact> leaders, int number, DateOnly today, WorkingCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(reminder);
+        ArgumentNullException.ThrowIfNull(calendar);
+        var days = notices.Value.FeedbackWorkingDays;
+        var feedbackBy = calendar.AddWorkingDays(today, days);
+        var canSign = CanSignLinks();
+        var leads = units.Where(u => u.TaskRole == "lead").GroupBy(u => u.UnitId).Select(g => g.First())
+            .Select(u => new NoticeUnit(u.UnitName, canSign ? links.Url(u.UnitId) + "#" + LinkSigner.MilestoneAnchor(reminder.MilestoneId) : null)).ToList();
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["feedbackDate"] = GongwenLayout.Date(feedbackBy),
+            ["feedbackWorkingDays"] = days,
+            ["office"] = smtp.Value.FromName,
+            ["units"] = string.Join("、", leads.Select(u => u.Name)),
+        };
+        var notice = new EscalationNotice(
+            GongwenLayout.DocumentNumber(EscalationNoticeWriter.NumberPrefix, today.Year, number), smtp.Value.FromName, today,
+            leads.Count == 0 ? [new NoticeUnit("（未明确牵头单位）", null)] : leads,
+            reminder.Code, reminder.TaskTitle, reminder.Milestone, reminder.DueDate, reminder.CalendarDaysOverdue, reminder.WorkingDaysOverdue,
+            string.Join("、", leaders.Select(l => l.LeaderName).Distinct(StringComparer.Ordinal)),
+            templates.LoadOne("escalation-notice.txt", html: false).Render(values).Trim(), feedbackBy, days);
+        return (EscalationNoticeWriter.FileName(notice), EscalationNoticeWriter.Write(notice));
     }
 
     public async Task<Composition> PreviewAsync(DateTimeOffset now, CancellationToken ct)

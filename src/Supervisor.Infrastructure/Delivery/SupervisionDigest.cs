@@ -47,16 +47,13 @@ public sealed record SupervisionDigest(
 /// <summary>What goes into the outbox: subject, plain text, HTML, and the XLSX with the full tables.</summary>
 public sealed record RenderedDigest(string Subject, string Text, string Html, string AttachmentName, byte[] Attachment);
 
-public sealed record DigestQueueResult(DateOnly Date, int Recipients, int Queued, int AlreadyQueued);
-
-/// <summary>Builds, renders and queues the 督查通报 (supervision-digest, <c>supervisor digest</c>).</summary>
+/// <summary>Builds and renders the 督查通报 (supervision-digest, <c>supervisor digest</c>); Documents/TongbaoService numbers and queues it.</summary>
 public sealed class SupervisionDigestComposer(
     SupervisionDigestStore store,
     SupervisionEngine engine,
     CalendarStore calendars,
     TemplateSet templates,
     IOptions<SmtpOptions> smtp,
-    IOptions<OfficeOptions> office,
     TimeZoneInfo zone)
 {
     public const string Kind = "supervision_digest";
@@ -102,23 +99,6 @@ public sealed class SupervisionDigestComposer(
             templates.LoadOne(TemplateName + ".html", html: true).Render(values),
             AttachmentName(digest),
             XlsxWriter.ToBytes(Sheets(digest)));
-    }
-
-    /// <summary>Queues one e-mail per office address for the digest's date; a second run that day queues none.</summary>
-    public async Task<DigestQueueResult> QueueAsync(DateTimeOffset at, DateTimeOffset now, CancellationToken ct)
-    {
-        var date = engine.LocalDate(at);
-        var recipients = office.Value.OfficeEmails
-            .Select(e => e.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal)
-            .Select(a => (MessageKey.For(a, "email", Kind, date), a)).ToList();
-        if (recipients.Count == 0)
-        {
-            return new DigestQueueResult(date, 0, 0, 0);
-        }
-
-        var rendered = Render(await BuildAsync(at, ct));
-        var queued = await store.QueueAsync(recipients, date, smtp.Value.FromName, rendered, now, ct);
-        return new DigestQueueResult(date, recipients.Count, queued, recipients.Count - queued);
     }
 
     public static string AttachmentName(SupervisionDigest digest)

@@ -138,39 +138,4 @@ public sealed class SupervisionDigestStore(NpgsqlDataSource dataSource)
             new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)))).ToList();
         return (failures, counts);
     }
-
-    /// <summary>
-    /// Queues the digest for each office address, one message per address and local date: the key's unique constraint
-    /// makes a second run the same day (or a double fire) queue nothing. Returns how many were new.
-    /// </summary>
-    public async Task<int> QueueAsync(IReadOnlyList<(string Key, string Address)> recipients, DateOnly localDate, string name, RenderedDigest digest, DateTimeOffset now, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(recipients);
-        ArgumentNullException.ThrowIfNull(digest);
-        const string sql = """
-            insert into messages (key, channel, kind, local_date, recipient_address, recipient_name, subject, body_text, body_html,
-                                  attachment_name, attachment, state, next_attempt_at, created_at)
-            select r.key, 'email', 'supervision_digest', @localDate, r.address, @name, @subject, @text, @html, @attachmentName, @attachment,
-                   'pending', @now, @now
-            from unnest(@keys, @addresses) as r(key, address)
-            on conflict (key) do nothing
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            sql,
-            new
-            {
-                keys = recipients.Select(r => r.Key).ToArray(),
-                addresses = recipients.Select(r => r.Address).ToArray(),
-                localDate,
-                name,
-                subject = digest.Subject,
-                text = digest.Text,
-                html = digest.Html,
-                attachmentName = digest.AttachmentName,
-                attachment = digest.Attachment,
-                now = now.ToUniversalTime(),
-            },
-            cancellationToken: ct));
-    }
 }

@@ -122,7 +122,7 @@ public static class DeliveryBench
 
         // The same MIME message the dispatcher sends (EmailSender.Build), so only the outbox and the pool differ.
         var sample = new OutboxMessage(0, "plain|email|notice|2026-06-15", "email", "notice", DateOnly.FromDateTime(At.Date), "plain@example.cn", "张三",
-            "【督查督办】区发改局：2项逾期、3项临期", EmailBody, "<p>" + WebUtility.HtmlEncode(EmailBody) + "</p>", null, null, 0, At);
+            "【督查督办】区发改局：2项逾期、3项临期", EmailBody, "<p>" + WebUtility.HtmlEncode(EmailBody) + "</p>", [], 0, At);
         await PlainSmtpAsync(email, sample, smtp, Math.Min(20, scale.EmailMessages), noDelay: true, ct);
         var stopwatch = Stopwatch.StartNew();
         await PlainSmtpAsync(email, sample, smtp, scale.EmailMessages, noDelay: false, ct);

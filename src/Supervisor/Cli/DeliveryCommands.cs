@@ -2,6 +2,7 @@ using System.CommandLine;
 using Supervisor.Core;
 using Supervisor.Core.Delivery;
 using Supervisor.Infrastructure.Delivery;
+using Supervisor.Infrastructure.Documents;
 
 namespace Supervisor.Cli;
 
@@ -168,7 +169,8 @@ public static class DeliveryCommands
         var asOf = new Option<string?>("--as-of") { Description = "Build it as if sent at this instant or date (default now); figures are as of the end of the day before" };
         var output = new Option<string?>("--out") { Description = "Write the HTML mail body to this file" };
         var xlsx = new Option<string?>("--xlsx") { Description = "Write the XLSX attachment (full tables) to this file" };
-        var command = new Command("digest", "Build the office's 督查通报 (what supervision-digest queues) and write it; sends and queues nothing.") { asOf, output, xlsx };
+        var docx = new Option<string?>("--docx") { Description = "Write the 通报 as a Word document (公文 format, with the chart) to this file" };
+        var command = new Command("digest", "Build the office's 督查通报 (what supervision-digest queues) and write it; sends and queues nothing.") { asOf, output, xlsx, docx };
         command.SetAction((parse, ct) => CliHost.RunAsync(
             async (services, token) =>
             {
@@ -178,10 +180,23 @@ public static class DeliveryCommands
                 var digest = composer.Render(await composer.BuildAsync(at, token));
                 var htmlPath = parse.GetValue(output);
                 var xlsxPath = parse.GetValue(xlsx);
+                var docxPath = parse.GetValue(docx);
                 if (htmlPath is not null)
                 {
-                    await File.WriteAllTextAsync(htmlPath, digest.Html, System.Text.Encoding.UTF8, token);
-                    Console.WriteLine($"Wrote {htmlPath} ({digest.Subject}).");
+                    // The mail shows the chart inline (cid:); beside the file it is a PNG the page links to.
+                    var tongbao = services.GetRequiredService<TongbaoService>();
+                    var png = Path.ChangeExtension(htmlPath, ".chart.png");
+                    await File.WriteAllBytesAsync(png, tongbao.Chart(await composer.BuildAsync(at, token)).ToPng(), token);
+                    var html = digest.Html.Replace("cid:" + TongbaoService.ChartContentId, Uri.EscapeDataString(Path.GetFileName(png)), StringComparison.Ordinal);
+                    await File.WriteAllTextAsync(htmlPath, html, System.Text.Encoding.UTF8, token);
+                    Console.WriteLine($"Wrote {htmlPath} ({digest.Subject}) and its chart {png}.");
+                }
+
+                if (docxPath is not null)
+                {
+                    var (fileName, bytes, issueLine) = await services.GetRequiredService<TongbaoService>().PreviewAsync(at, token);
+                    await File.WriteAllBytesAsync(docxPath, bytes, token);
+                    Console.WriteLine($"Wrote {docxPath} ({issueLine}; in the e-mail: {fileName}).");
                 }
 
                 if (xlsxPath is not null)
@@ -190,7 +205,7 @@ public static class DeliveryCommands
                     Console.WriteLine($"Wrote {xlsxPath} (the attachment {digest.AttachmentName}).");
                 }
 
-                if (htmlPath is null && xlsxPath is null)
+                if (htmlPath is null && xlsxPath is null && docxPath is null)
                 {
                     Console.WriteLine("Subject: " + digest.Subject);
                     Console.WriteLine();

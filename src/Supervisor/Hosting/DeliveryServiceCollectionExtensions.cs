@@ -24,6 +24,7 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<SupervisionDigestStore>();
         services.AddSingleton<SupervisionDigestComposer>();
+        services.AddPaperwork(configuration);
         services.AddSingleton<EmailSender>();
         services.AddHttpClient<SmsSender>();
         services.AddKeyedSingleton<IMessageSender>(Dispatcher.EmailChannel, (sp, _) => sp.GetRequiredService<EmailSender>());

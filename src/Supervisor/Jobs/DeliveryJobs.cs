@@ -1,4 +1,5 @@
 using Supervisor.Infrastructure.Delivery;
+using Supervisor.Infrastructure.Documents;
 
 namespace Supervisor.Jobs;
 
@@ -39,22 +40,23 @@ public sealed class ReminderDispatchJob(Dispatcher dispatcher) : ISupervisorJob
 
 /// <summary>
 /// supervision-digest (09:00, first working day of the week or month): the office's 督查通报 as of the end of the day
-/// before the slot, queued as one e-mail per <c>Supervision:OfficeEmails</c> address for reminder-dispatch to send.
-/// The key (address, kind, day) makes a second pass the same day queue nothing.
+/// before the slot. The period's issue is recorded once; without Digest:RequireRelease it is released at once (numbered,
+/// queued as one e-mail per <c>Supervision:OfficeEmails</c> address for reminder-dispatch to send), with it it waits as
+/// a draft for 签发 in the console. A second pass for the same period neither numbers nor queues again.
 /// </summary>
-public sealed class SupervisionDigestJob(SupervisionDigestComposer digests, ImmediateDispatch dispatch) : ISupervisorJob
+public sealed class SupervisionDigestJob(TongbaoService tongbao, ImmediateDispatch dispatch) : ISupervisorJob
 {
     public async Task<JobPassResult> RunAsync(JobPassContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var r = await digests.QueueAsync(context.ScheduledAt, context.Now, ct);
+        var r = await tongbao.RunAsync(context.ScheduledAt, context.Now, ct);
         if (r.Queued > 0)
         {
             dispatch.Request("supervision-digest queued messages");
         }
 
-        return r.Recipients == 0
-            ? JobPassResult.Done(("date", r.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), ("recipients", 0), ("note", "Supervision:OfficeEmails is empty: nothing queued"))
-            : JobPassResult.Done(("date", r.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), ("recipients", r.Recipients), ("queued", r.Queued), ("alreadyQueued", r.AlreadyQueued));
+        return JobPassResult.Done(
+            ("date", r.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), ("outcome", r.Outcome), ("issue", r.Issue.IssueLine ?? "draft"),
+            ("recipients", r.Recipients), ("queued", r.Queued));
     }
 }

@@ -97,6 +97,7 @@ public static class ConsoleEndpoints
         ImportPage.Map(pages);
         ExtensionsPage.Map(pages);
         CalendarPage.Map(pages);
+        DigestsPage.Map(pages);
         return app;
     }
 

@@ -15,7 +15,7 @@ public static class Html
 
     private static readonly (string Href, string Label)[] Nav =
     [
-        ("/", "总览"), ("/units", "单位"), ("/tasks", "任务"), ("/jobs", "作业"), ("/messages", "消息"),
+        ("/", "总览"), ("/units", "单位"), ("/tasks", "任务"), ("/jobs", "作业"), ("/messages", "消息"), ("/digests", "通报"),
         ("/import", "导入"), ("/extensions", "延期"), ("/calendar", "日历"),
     ];
 

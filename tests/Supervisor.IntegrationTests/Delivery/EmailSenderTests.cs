@@ -21,7 +21,7 @@ public sealed class EmailSenderTests : IDisposable
     private static OutboxMessage Message(string address, string key, byte[]? attachment = null) => new(
         1, key, "email", "unit_digest", new DateOnly(2026, 6, 15), address, "张联络（发改局）",
         "【督查督办】区发改局：2项逾期、3项临期", "张联络：\n推进城区道路改造 已逾期3天\n", "<p>张联络：</p><p><b>推进城区道路改造</b> 已逾期3天</p>",
-        attachment is null ? null : "督查通报20260615.xlsx", attachment, 0, DateTimeOffset.UnixEpoch);
+        attachment is null ? [] : [new MessageAttachment("督查通报20260615.xlsx", MessageAttachment.Xlsx, attachment)], 0, DateTimeOffset.UnixEpoch);
 
     private EmailSender Sender(SmtpSink sink, SmtpSecurity security, bool login = true, string? thumbprint = "", string password = Password, int connections = 1) =>
         new(Options.Create(new SmtpOptions

@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Supervisor.Core;
 using Supervisor.Infrastructure.Delivery;
+using Supervisor.Infrastructure.Documents;
 using Supervisor.Infrastructure.Import;
 using Supervisor.IntegrationTests.Infrastructure;
 
@@ -109,14 +110,19 @@ public sealed class SupervisionDigestTests : MigratedDatabaseTest
         Assert.True(first.ExitCode == 0, first.StdErr);
         Assert.True(second.ExitCode == 0, second.StdErr);
         await using var c = await Db.DataSource.OpenConnectionAsync();
-        var queued = (await c.QueryAsync<(string Key, string Address, string Subject, string Attachment)>(
-            "select key, recipient_address, subject, attachment_name from messages where kind = 'supervision_digest' order by recipient_address")).ToList();
+        var queued = (await c.QueryAsync<(string Key, string Address, string Subject, string Files)>(
+            """
+            select key, recipient_address, subject,
+                   (select string_agg(file_name, ' | ' order by position) from message_attachments a where a.message_id = m.id)
+            from messages m where kind = 'supervision_digest' order by recipient_address
+            """)).ToList();
         Assert.Equal(["leader.office@gov.cn", "office@gov.cn"], queued.Select(q => q.Address));
         Assert.Equal("office@gov.cn|email|supervision_digest|2023-07-10", queued[1].Key);
-        Assert.All(queued, q => Assert.Equal("督查通报20230709.xlsx", q.Attachment));
+        Assert.All(queued, q => Assert.Equal("督查通报2023年第1期（截至20230709）.docx | 督查通报20230709.xlsx | 按期完成率.png", q.Files));
         Assert.Contains("queued: 2", first.StdOut, StringComparison.Ordinal);
+        Assert.Contains("issue: 2023年第1期", first.StdOut, StringComparison.Ordinal);
         Assert.Contains("queued: 0", second.StdOut, StringComparison.Ordinal);
-        Assert.Contains("alreadyQueued: 2", second.StdOut, StringComparison.Ordinal);
+        Assert.Contains("outcome: already released", second.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -152,15 +158,15 @@ public sealed class SupervisionDigestTests : MigratedDatabaseTest
             ["Smtp:Timeout"] = "00:00:05",
         };
         await using var services = TestServices.Create(Db, settings, new FixedTimeProvider(DigestData.SentAt));
-        var composer = services.GetRequiredService<SupervisionDigestComposer>();
+        var tongbao = services.GetRequiredService<TongbaoService>();
 
-        var queued = await composer.QueueAsync(DigestData.SentAt, DigestData.SentAt, CancellationToken.None);
-        var again = await composer.QueueAsync(DigestData.SentAt.AddHours(3), DigestData.SentAt.AddHours(3), CancellationToken.None);
+        var queued = await tongbao.RunAsync(DigestData.SentAt, DigestData.SentAt, CancellationToken.None);
+        var again = await tongbao.RunAsync(DigestData.SentAt.AddHours(3), DigestData.SentAt.AddHours(3), CancellationToken.None);
         using var scope = services.CreateScope();
         var pass = await scope.ServiceProvider.GetRequiredService<Dispatcher>().RunPassAsync(new FixedTimeProvider(DigestData.SentAt), "digest-test", CancellationToken.None);
 
-        Assert.Equal((2, 2, 0), (queued.Recipients, queued.Queued, queued.AlreadyQueued));
-        Assert.Equal((0, 2), (again.Queued, again.AlreadyQueued));
+        Assert.Equal((2, 2, "released"), (queued.Recipients, queued.Queued, queued.Outcome));
+        Assert.Equal((0, "already released"), (again.Queued, again.Outcome));
         Assert.True(pass.Sent >= 2);
         await using (var c = await Db.DataSource.OpenConnectionAsync())
         {
@@ -171,13 +177,20 @@ public sealed class SupervisionDigestTests : MigratedDatabaseTest
         Assert.Equal(["leader.office@gov.cn", "office@gov.cn"], mails.Select(m => Regex.Match(m.To, @"[\w.]+@[\w.]+").Value).Order(StringComparer.Ordinal));
         foreach (var mail in mails)
         {
-            Assert.Equal("【督查通报】重点任务推进情况每周通报（截至2023年7月9日）", mail.Subject);
+            Assert.Equal("【督查通报】重点任务推进情况每周通报（截至2023年7月9日）（2023年第1期）", mail.Subject);
             Assert.Contains("区发改局", mail.Body, StringComparison.Ordinal);
-            var name = Regex.Match(mail.Raw, @"name=""?([^"";\r\n]+(?:\r?\n[ \t]+[^"";\r\n]+)*)""?", RegexOptions.IgnoreCase).Groups[1].Value;
-            Assert.Equal("督查通报20230709.xlsx", SmtpSink.DecodeWords(Regex.Replace(name, @"\r?\n[ \t]+", " ")).Trim());
-            var part = Regex.Match(mail.Raw, @"Content-Type: application/vnd\.openxmlformats[^\n]*\n(?:[^\r\n]+\r?\n)*\r?\n([A-Za-z0-9+/=\r\n]+)", RegexOptions.IgnoreCase);
-            using var xlsx = new MemoryStream(Convert.FromBase64String(Regex.Replace(part.Groups[1].Value, @"\s", "")));
+            var mime = MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(mail.Raw)));
+            Assert.Equal(["督查通报2023年第1期（截至20230709）.docx", "督查通报20230709.xlsx"], mime.Attachments.Select(a => ((MimeKit.MimePart)a).FileName));
+            var xlsxPart = (MimeKit.MimePart)mime.Attachments.Single(a => ((MimeKit.MimePart)a).FileName?.EndsWith(".xlsx", StringComparison.Ordinal) == true);
+            using var xlsx = new MemoryStream();
+            xlsxPart.Content!.DecodeTo(xlsx);
+            xlsx.Position = 0;
             Assert.Equal("区发改局", TabularReader.ReadXlsx(xlsx, "attachment")[2][1]);
+
+            // The chart is an image the HTML shows inline (cid:), not a file to open.
+            var chart = mime.BodyParts.OfType<MimeKit.MimePart>().Single(p => p.ContentType.MimeType == "image/png");
+            Assert.Equal(TongbaoService.ChartContentId, chart.ContentId);
+            Assert.Contains("cid:" + TongbaoService.ChartContentId, mime.HtmlBody, StringComparison.Ordinal);
         }
     }
 }

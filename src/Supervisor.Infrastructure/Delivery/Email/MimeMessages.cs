@@ -3,12 +3,6 @@ using MimeKit.Text;
 
 namespace Supervisor.Infrastructure.Delivery.Email;
 
-/// <summary>One file attached to an e-mail.</summary>
-public sealed record EmailAttachment(string FileName, byte[] Content, string ContentType)
-{
-    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-}
-
 /// <summary>Why an outbox message cannot become an e-mail at all (retrying will not help).</summary>
 public sealed class UnbuildableMessageException(string message) : Exception(message);
 
@@ -33,18 +27,32 @@ public static class MimeMessages
         mime.Headers.Add(KeyHeader, message.Key);
 
         MimeEntity body = Text(TextFormat.Plain, message.BodyText);
+        var inline = message.BodyHtml is null ? [] : message.Attachments.Where(a => a.ContentId is not null).ToList();
         if (message.BodyHtml is not null)
         {
-            body = new MultipartAlternative { body, Text(TextFormat.Html, message.BodyHtml) };
+            MimeEntity html = Text(TextFormat.Html, message.BodyHtml);
+            if (inline.Count > 0)
+            {
+                // Images the HTML shows by cid: (the 通报's chart) travel with it in multipart/related.
+                var related = new MultipartRelated { html };
+                foreach (var image in inline)
+                {
+                    related.Add(Part(image, ContentDisposition.Inline));
+                }
+
+                html = related;
+            }
+
+            body = new MultipartAlternative { body, html };
         }
 
-        var attachments = Attachments(message);
+        var attachments = message.Attachments.Where(a => !inline.Contains(a)).ToList();
         if (attachments.Count > 0)
         {
             var mixed = new Multipart("mixed") { body };
             foreach (var a in attachments)
             {
-                mixed.Add(Attachment(a));
+                mixed.Add(Part(a, ContentDisposition.Attachment));
             }
 
             body = mixed;
@@ -52,13 +60,6 @@ public static class MimeMessages
 
         mime.Body = body;
         return mime;
-    }
-
-    /// <summary>The files an outbox message carries (today at most one: the digest's XLSX).</summary>
-    public static IReadOnlyList<EmailAttachment> Attachments(OutboxMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        return message.Attachment is null ? [] : [new EmailAttachment(message.AttachmentName ?? "attachment.xlsx", message.Attachment, EmailAttachment.Xlsx)];
     }
 
     /// <summary>
@@ -107,15 +108,19 @@ public static class MimeMessages
         return part;
     }
 
-    private static MimePart Attachment(EmailAttachment a)
+    private static MimePart Part(MessageAttachment a, string disposition)
     {
         var part = new MimePart(ContentType.Parse(a.ContentType))
         {
             Content = new MimeContent(new MemoryStream(a.Content, writable: false)),
-            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+            ContentDisposition = new ContentDisposition(disposition),
             ContentTransferEncoding = ContentEncoding.Base64,
             FileName = a.FileName,
         };
+        if (a.ContentId is not null)
+        {
+            part.ContentId = a.ContentId;
+        }
 
         // RFC 2047 words in filename/name: what the mail clients offices use (Outlook, Foxmail) read reliably.
         foreach (var parameter in part.ContentDisposition.Parameters.Concat(part.ContentType.Parameters))

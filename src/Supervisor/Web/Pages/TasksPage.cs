@@ -66,7 +66,8 @@ public static class TasksPage
         return Results.File(XlsxWriter.ToBytes([sheet]), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"overdue-{today:yyyyMMdd}.xlsx");
     }
 
-    private static async Task<IResult> DetailAsync(long id, HttpContext http, ConsoleStore store, SupervisionEngine engine, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<IResult> DetailAsync(
+        long id, HttpContext http, ConsoleStore store, SupervisionEngine engine, Supervisor.Infrastructure.Documents.EscalationNoticeStore notices, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
     {
         var task = await store.TaskAsync(id, ct);
         if (task is null)
@@ -105,7 +106,9 @@ public static class TasksPage
         body.Append("</section><section><h2>应发提醒</h2>");
         Html.Table(body, ["日期", "节点", "级别", "逾期工作日", "已生成消息"], (await store.RemindersOfTaskAsync(id, ct)).Select(r => (IReadOnlyList<string>)
             [PageContext.D(r.LocalDate), Html.E(r.MilestoneTitle), r.Level switch { 1 => "提醒", 2 => "催办", _ => "督办" }, Html.N(r.WorkingDaysOverdue), r.ComposedAt is null ? "否" : "是"]));
-        body.Append("</section><section><h2>已发消息</h2>");
+        body.Append("</section>");
+        await DigestsPage.AppendNoticesAsync(body, id, notices, zone, ct);
+        body.Append("<section><h2>已发消息</h2>");
         MessagesPage.Table(body, await store.MessagesAsync(null, null, null, null, id, 200, ct), zone);
         body.Append("</section>");
         return Html.Page(http, $"{task.Code} {task.Title}", body.ToString());
