@@ -6,7 +6,14 @@ namespace Supervisor.Infrastructure.Delivery;
 /// <summary>A message claimed for sending.</summary>
 public sealed record OutboxMessage(
     long Id, string Key, string Channel, string Kind, DateOnly LocalDate, string Address, string? Name, string? Subject,
-    string BodyText, string? BodyHtml, string? AttachmentName, byte[]? Attachment, int Attempts, DateTimeOffset CreatedAt);
+    string BodyText, string? BodyHtml, string? AttachmentName, byte[]? Attachment, int Attempts, DateTimeOffset CreatedAt)
+{
+    /// <summary>For a template SMS provider: which template (reminder, overdue, escalation, digest), null when not composed for one.</summary>
+    public string? SmsTemplate { get; init; }
+
+    /// <summary>For a template SMS provider: the template's variables by name.</summary>
+    public IReadOnlyDictionary<string, string>? TemplateParams { get; init; }
+}
 
 public enum AttemptOutcome
 {
@@ -53,14 +60,18 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
                 limit @limit)
             returning m.id, m.key, m.channel, m.kind, m.local_date as localdate, m.recipient_address as address, m.recipient_name as name,
                       m.subject, m.body_text as bodytext, m.body_html as bodyhtml, m.attachment_name as attachmentname, m.attachment,
-                      m.attempts, m.created_at as createdat
+                      m.attempts, m.created_at as createdat, m.sms_template as smstemplate, m.template_params::text as templateparams
             """;
         now = now.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(long Id, string Key, string Channel, string Kind, DateTime LocalDate, string Address, string? Name, string? Subject, string BodyText, string? BodyHtml, string? AttachmentName, byte[]? Attachment, int Attempts, DateTime CreatedAt)>(
+        var rows = await connection.QueryAsync<ClaimedRow>(
             new CommandDefinition(sql, new { worker, now, leaseUntil = now + lease, limit }, cancellationToken: ct));
         return rows.Select(r => new OutboxMessage(r.Id, r.Key, r.Channel, r.Kind, DateOnly.FromDateTime(r.LocalDate), r.Address, r.Name, r.Subject, r.BodyText, r.BodyHtml,
-            r.AttachmentName, r.Attachment, r.Attempts, new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)))).ToList();
+            r.AttachmentName, r.Attachment, r.Attempts, new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)))
+        {
+            SmsTemplate = r.SmsTemplate,
+            TemplateParams = TemplateParams(r.TemplateParams),
+        }).ToList();
     }
 
     /// <summary>
@@ -145,6 +156,24 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
             },
             cancellationToken: ct));
     }
+
+    /// <summary>The jsonb column as a name → value map; a value that is not a string keeps its JSON text.</summary>
+    public static IReadOnlyDictionary<string, string>? TemplateParams(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.EnumerateObject().ToDictionary(
+            p => p.Name, p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(), StringComparer.Ordinal);
+    }
+
+    // Dapper maps by column name; a class because the row has more columns than a value tuple carries by name.
+    private sealed record ClaimedRow(
+        long Id, string Key, string Channel, string Kind, DateTime LocalDate, string Address, string? Name, string? Subject, string BodyText, string? BodyHtml,
+        string? AttachmentName, byte[]? Attachment, int Attempts, DateTime CreatedAt, string? SmsTemplate, string? TemplateParams);
 
     /// <summary>SMS already sent to each of <paramref name="addresses"/> on a local date: the per-recipient daily cap.</summary>
     public async Task<Dictionary<string, int>> SmsSentOnAsync(IReadOnlyCollection<string> addresses, DateOnly date, CancellationToken ct)

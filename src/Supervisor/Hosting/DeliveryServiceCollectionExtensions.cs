@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Supervisor.Infrastructure.Delivery;
+using Supervisor.Infrastructure.Delivery.Robots;
+using Supervisor.Infrastructure.Delivery.Sms;
 
 namespace Supervisor.Hosting;
 
@@ -12,6 +14,9 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
         services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SmsOptions>, SmsOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SmsOptions>, SmsProviderOptionsValidator>();
+        services.AddOptions<RobotOptions>().Bind(configuration.GetSection(RobotOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RobotOptions>, RobotOptionsValidator>();
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
         services.AddOptions<OfficeOptions>().Bind(configuration.GetSection(OfficeOptions.Section)).ValidateOnStart();
@@ -28,9 +33,24 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<SupervisionDigestStore>();
         services.AddSingleton<SupervisionDigestComposer>();
         services.AddSingleton<EmailSender>();
-        services.AddHttpClient<SmsSender>();
         services.AddKeyedSingleton<IMessageSender>(Dispatcher.EmailChannel, (sp, _) => sp.GetRequiredService<EmailSender>());
-        services.AddKeyedTransient<IMessageSender>(Dispatcher.SmsChannel, (sp, _) => sp.GetRequiredService<SmsSender>());
+
+        // Channels as plug-ins of one shape: Sms:Provider picks the SMS one; robots are channels of their own.
+        services.AddHttpClient<SmsSender>();
+        services.AddHttpClient<AliyunSmsSender>();
+        services.AddHttpClient<TencentSmsSender>();
+        services.AddKeyedTransient<IMessageSender>(Dispatcher.SmsChannel, (sp, _) => sp.GetRequiredService<IOptions<SmsOptions>>().Value.Provider switch
+        {
+            SmsProvider.Aliyun => sp.GetRequiredService<AliyunSmsSender>(),
+            SmsProvider.Tencent => sp.GetRequiredService<TencentSmsSender>(),
+            _ => sp.GetRequiredService<SmsSender>(),
+        });
+        services.AddSingleton<RobotSecrets>();
+        services.AddSingleton<RobotRateLimiter>();
+        services.AddHttpClient<WeComRobotSender>();
+        services.AddHttpClient<DingTalkRobotSender>();
+        services.AddKeyedTransient<IMessageSender>(Channels.WeCom, (sp, _) => sp.GetRequiredService<WeComRobotSender>());
+        services.AddKeyedTransient<IMessageSender>(Channels.DingTalk, (sp, _) => sp.GetRequiredService<DingTalkRobotSender>());
         services.AddTransient<Dispatcher>();
         return services;
     }

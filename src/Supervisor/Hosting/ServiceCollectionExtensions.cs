@@ -76,6 +76,7 @@ public static class ServiceCollectionExtensions
         _ = services.GetRequiredService<IOptions<HousekeepingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SmtpOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SmsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Supervisor.Infrastructure.Delivery.Robots.RobotOptions>>().Value;
         _ = services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
         _ = services.GetRequiredService<IOptions<OfficeOptions>>().Value;
     }
