@@ -224,6 +224,12 @@ public sealed partial class Dispatcher(
             {
                 result = await sender.SendAsync(m, token);
             }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                // The message cannot be built (an address or name no library will put in a header): it never will be,
+                // so it is dead now with the reason, not retried until give-up.
+                result = new SendResult(AttemptOutcome.Permanent, "message cannot be built: " + ex.Message);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // A sender bug must not lose the message: it is retried like any transient failure.

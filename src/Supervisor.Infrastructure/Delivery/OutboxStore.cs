@@ -66,7 +66,7 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ClaimedRow>(
             new CommandDefinition(sql, new { worker, now, leaseUntil = now + lease, limit }, cancellationToken: ct));
-        return rows.Select(r => new OutboxMessage(r.Id, r.Key, r.Channel, r.Kind, DateOnly.FromDateTime(r.LocalDate), r.Address, r.Name, r.Subject, r.BodyText, r.BodyHtml,
+        return rows.Select(r => new OutboxMessage(r.Id, r.Key, r.Channel, r.Kind, r.LocalDate, r.Address, r.Name, r.Subject, r.BodyText, r.BodyHtml,
             r.AttachmentName, r.Attachment, r.Attempts, new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)))
         {
             SmsTemplate = r.SmsTemplate,
@@ -172,7 +172,7 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
 
     // Dapper maps by column name; a class because the row has more columns than a value tuple carries by name.
     private sealed record ClaimedRow(
-        long Id, string Key, string Channel, string Kind, DateTime LocalDate, string Address, string? Name, string? Subject, string BodyText, string? BodyHtml,
+        long Id, string Key, string Channel, string Kind, DateOnly LocalDate, string Address, string? Name, string? Subject, string BodyText, string? BodyHtml,
         string? AttachmentName, byte[]? Attachment, int Attempts, DateTime CreatedAt, string? SmsTemplate, string? TemplateParams);
 
     /// <summary>SMS already sent to each of <paramref name="addresses"/> on a local date: the per-recipient daily cap.</summary>
