@@ -49,6 +49,9 @@ public static partial class SecretMask
         string.IsNullOrEmpty(secret) ? "" : secret.Length <= 8 ? "****" : string.Concat(secret.AsSpan(0, 2), "****", secret.AsSpan(secret.Length - 2));
 
     /// <summary>A webhook URL with its key, access token, signature and any other query value masked.</summary>
+    /// <summary>A message's recipient as the console and API show it: a robot's webhook URL masked, anything else as is.</summary>
+    public static string Address(string channel, string address) => Channels.IsRobot(channel) ? Url(address) : address;
+
     public static string Url(string url) => QueryValue().Replace(url, m => m.Groups[1].Value + Mask(Uri.UnescapeDataString(m.Groups[2].Value)));
 
     [GeneratedRegex(@"([?&][^=&#]+=)([^&#]*)")]

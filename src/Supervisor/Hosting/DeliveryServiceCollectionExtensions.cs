@@ -45,6 +45,7 @@ public static class DeliveryServiceCollectionExtensions
             SmsProvider.Tencent => sp.GetRequiredService<TencentSmsSender>(),
             _ => sp.GetRequiredService<SmsSender>(),
         });
+        services.AddSingleton<ReachabilityStore>();
         services.AddSingleton<RobotSecrets>();
         services.AddSingleton<RobotRateLimiter>();
         services.AddHttpClient<WeComRobotSender>();

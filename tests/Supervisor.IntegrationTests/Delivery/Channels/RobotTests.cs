@@ -69,6 +69,21 @@ public sealed class RobotTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnreachableUnits_ListsAUnitWithNoContactAndNoRobot_UntilItsGroupRobotIsAdded()
+    {
+        await DeliveryData.WriteAsync(_db.DataSource);
+        await using var services = TestServices.Create(_db, _fakes.Settings("Gateway"), new FixedTimeProvider(Monday10));
+        var store = services.GetRequiredService<ReachabilityStore>();
+
+        var before = await store.UnreachableUnitsAsync(CancellationToken.None);
+        await ChannelData.AddRobotsAsync(_db.DataSource, "区财政局", _fakes.WeComUrl, null, null);
+        var after = await store.UnreachableUnitsAsync(CancellationToken.None);
+
+        Assert.Equal(["区财政局"], before.Select(u => u.Name));
+        Assert.Empty(after);
+    }
+
+    [Fact]
     public async Task DingTalkTooFast130101_IsRetriedLater_InvalidTokenIsDeadAtOnce()
     {
         await ChannelData.QueueRobotAsync(_db.DataSource, "dingtalk", _fakes.DingTalkUrl, 1, Monday10);
