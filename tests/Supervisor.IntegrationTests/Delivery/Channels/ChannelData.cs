@@ -27,7 +27,7 @@ public static class ChannelData
         await c.ExecuteAsync(
             """
             insert into messages (key, channel, kind, local_date, recipient_address, recipient_name, subject, body_text, next_attempt_at, created_at)
-            select @channel || ':robot|' || i || '|' || @kind || '|2023-06-26', @channel, @kind, date '2023-06-26', @webhook, '区财政局', '督查督办：区财政局',
+            select @channel || ':' || md5(@webhook) || '|' || i || '|' || @kind || '|2023-06-26', @channel, @kind, date '2023-06-26', @webhook, '区财政局', '督查督办：区财政局',
                    '### 督查督办提醒：区财政局' || chr(10) || '第' || i || '条', @now, @now
             from generate_series(1, @count) as i
             """,
