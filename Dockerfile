@@ -2,7 +2,7 @@
 # No Docker engine runs on the development machines; this file is kept correct by reading (see README).
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props Supervisor.sln .editorconfig ./
+COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props Supervisor.sln .editorconfig ./
 COPY src/ src/
 COPY sql/ sql/
 COPY demo/ demo/

@@ -19,7 +19,7 @@ public enum WorkingDayRule
     FirstWorkingDayOfWeekOrMonth,
 }
 
-/// <summary>The rules as pure functions of the official calendar; our equivalent of a Quartz calendar.</summary>
+/// <summary>The rules as pure functions of the official calendar; what a pass checks on its slot's local date before it works.</summary>
 public static class WorkingDayRules
 {
     public static bool Allows(this WorkingDayRule rule, WorkingCalendar calendar, DateOnly date)

@@ -19,6 +19,30 @@ public static class SmsText
         var info = new StringInfo(text);
         return info.LengthInTextElements <= SegmentLength ? text : info.SubstringByTextElements(0, SegmentLength - 1) + "…";
     }
+
+    /// <summary>
+    /// The text cut to one segment without cutting <paramref name="keep"/> (a link): the words before it are shortened
+    /// instead. Falls back to <see cref="Fit"/> when <paramref name="keep"/> is absent or leaves no room.
+    /// </summary>
+    public static string FitKeeping(string text, string? keep)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var at = string.IsNullOrEmpty(keep) ? -1 : text.LastIndexOf(keep, StringComparison.Ordinal);
+        if (FitsOneSegment(text) || at < 0)
+        {
+            return Fit(text);
+        }
+
+        var rest = text[at..];
+        var room = SegmentLength - Length(rest);
+        if (room < 2)
+        {
+            return Fit(text);
+        }
+
+        var before = new StringInfo(text[..at]);
+        return before.SubstringByTextElements(0, Math.Min(room - 1, before.LengthInTextElements)) + "…" + rest;
+    }
 }
 
 /// <summary>Phone numbers in logs: 138****0101.</summary>

@@ -17,8 +17,6 @@ internal sealed class Responsibility
     private readonly List<string> groups = [];
     private readonly List<string> deadlines = [];
 
-    public bool HasAny => leaders.Count + lead.Count + responsible.Count + co.Count + groups.Count + deadlines.Count > 0;
-
     public string? DeadlineText => deadlines.Count == 0 ? null : string.Join("；", deadlines);
 
     public void AddLeaders(string list)

@@ -2,38 +2,6 @@ using Microsoft.Extensions.Options;
 
 namespace Supervisor.Infrastructure.Delivery;
 
-/// <summary>Configuration section "Smtp". No Host: e-mail goes to .eml files in PickupDirectory (dev sink).</summary>
-public sealed class SmtpOptions
-{
-    public const string Section = "Smtp";
-
-    public string? Host { get; set; }
-
-    public int Port { get; set; } = 25;
-
-    /// <summary>STARTTLS (System.Net.Mail's EnableSsl).</summary>
-    public bool EnableSsl { get; set; }
-
-    public string? User { get; set; }
-
-    /// <summary>A secret: never logged, printed or stored.</summary>
-    public string? Password { get; set; }
-
-    public string From { get; set; } = "duchashi@example.gov.cn";
-
-    public string FromName { get; set; } = "某县人民政府督查室";
-
-    /// <summary>Where .eml files go when no Host is set; default &lt;Supervisor:DataDirectory&gt;/mail.</summary>
-    public string? PickupDirectory { get; set; }
-
-    /// <summary>Parallel SMTP connections, each SmtpClient reused (one manages ~23 messages/s).</summary>
-    public int Connections { get; set; } = 4;
-
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    public bool UsesPickupDirectory => string.IsNullOrWhiteSpace(Host);
-}
-
 /// <summary>Configuration section "Sms": the HTTP gateway. No Url: texts go to files in &lt;DataDirectory&gt;/sms (dev sink).</summary>
 public sealed class SmsOptions
 {
@@ -109,9 +77,6 @@ public sealed class DeliveryOptions
     /// <summary>Co units (配合单位) get level-1 notices too, marked 配合.</summary>
     public bool CoUnitNotices { get; set; } = true;
 
-    /// <summary>Progress-report links in e-mails: &lt;LinkBaseUrl&gt;/progress/&lt;milestone id&gt;.</summary>
-    public string LinkBaseUrl { get; set; } = "http://127.0.0.1:5080";
-
     /// <summary>Editable message templates; relative to the executable's folder.</summary>
     public string TemplateDirectory { get; set; } = "templates";
 
@@ -127,41 +92,6 @@ public sealed class OfficeOptions
     public IList<string> OfficeEmails { get; } = new List<string>();
 
     public IList<string> OfficePhones { get; } = new List<string>();
-}
-
-public sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
-{
-    public ValidateOptionsResult Validate(string? name, SmtpOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        if (options.Port is < 1 or > 65535)
-        {
-            failures.Add($"Smtp:Port {options.Port} must be 1–65535");
-        }
-
-        if (!options.From.Contains('@', StringComparison.Ordinal))
-        {
-            failures.Add($"Smtp:From '{options.From}' is not an e-mail address");
-        }
-
-        if (options.Connections is < 1 or > 64)
-        {
-            failures.Add($"Smtp:Connections {options.Connections} must be 1–64");
-        }
-
-        if (options.Timeout < TimeSpan.FromSeconds(1))
-        {
-            failures.Add($"Smtp:Timeout {options.Timeout} must be at least 00:00:01");
-        }
-
-        if (!string.IsNullOrEmpty(options.User) && string.IsNullOrEmpty(options.Password))
-        {
-            failures.Add("Smtp:Password must be set when Smtp:User is");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
 }
 
 public sealed class SmsOptionsValidator : IValidateOptions<SmsOptions>
@@ -235,11 +165,6 @@ public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
             failures.Add($"Delivery:GiveUpAfter {options.GiveUpAfter} must be at least Delivery:BackoffMin");
         }
 
-        if (!Uri.TryCreate(options.LinkBaseUrl, UriKind.Absolute, out _))
-        {
-            failures.Add($"Delivery:LinkBaseUrl '{options.LinkBaseUrl}' is not an absolute URL");
-        }
-
         if (options.PollInterval < TimeSpan.FromMilliseconds(100))
         {
             failures.Add($"Delivery:PollInterval {options.PollInterval} must be at least 00:00:00.1");
@@ -254,7 +179,7 @@ public sealed class OfficeOptionsValidator : IValidateOptions<OfficeOptions>
     public ValidateOptionsResult Validate(string? name, OfficeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = options.OfficeEmails.Where(e => !System.Net.Mail.MailAddress.TryCreate(e, out _)).Select(e => $"Supervision:OfficeEmails has '{e}', not an e-mail address")
+        var failures = options.OfficeEmails.Where(e => !Email.MimeMessages.IsAddress(e)).Select(e => $"Supervision:OfficeEmails has '{e}', not an e-mail address")
             .Concat(options.OfficePhones.Where(p => !System.Text.RegularExpressions.Regex.IsMatch(p, "^1[3-9][0-9]{9}$")).Select(p => $"Supervision:OfficePhones has '{Core.Delivery.PhoneMask.Mask(p)}', not a mobile number"))
             .ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

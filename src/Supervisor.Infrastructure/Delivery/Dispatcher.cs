@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Supervisor.Core.Delivery;
 using Supervisor.Infrastructure.Postgres;
+using Supervisor.Infrastructure.Delivery.Email;
 
 namespace Supervisor.Infrastructure.Delivery;
 

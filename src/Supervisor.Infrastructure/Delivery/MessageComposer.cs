@@ -33,8 +33,11 @@ public sealed record ReminderGap(long ReminderId, long? UnitId, long? LeaderId, 
 
 public sealed record Composition(IReadOnlyList<ComposedMessage> Messages, IReadOnlyList<ReminderGap> Gaps, IReadOnlyList<long> ReminderIds);
 
-/// <summary>What the templates are filled with besides the items.</summary>
-public sealed record CompositionContext(DateOnly Today, string Office, string Sign, string LinkBaseUrl, bool CoUnitNotices, int EscalateAfterWorkingDays, IReadOnlyList<string> OfficeEmails, IReadOnlyList<string> OfficePhones);
+/// <summary>A unit's signed links in one message: its page, a milestone on it, the short form for SMS, and when they expire.</summary>
+public sealed record UnitLinks(string Page, Func<long, string> Milestone, string ShortPage, DateOnly Expires);
+
+/// <summary>What the templates are filled with besides the items; <paramref name="LinksFor"/> signs a unit's links.</summary>
+public sealed record CompositionContext(DateOnly Today, string Office, string Sign, Func<long, UnitLinks> LinksFor, bool CoUnitNotices, int EscalateAfterWorkingDays, IReadOnlyList<string> OfficeEmails, IReadOnlyList<string> OfficePhones);
 
 /// <summary>
 /// Turns owed reminders into one e-mail and one SMS per recipient, kind and day: level 1 → unit liaison (co units
@@ -165,6 +168,8 @@ public static class MessageComposer
             return RenderRobot(recipient, lines, context, templates);
         }
 
+        // Every message that offers an action (the unit digests) carries the unit's own signed link.
+        var links = recipient.UnitId is { } unitId ? context.LinksFor(unitId) : null;
         var ordered = lines.OrderByDescending(l => l.Item.CalendarDaysOverdue).ThenBy(l => l.Item.DueDate).ThenBy(l => l.Item.Code, StringComparer.Ordinal).ToList();
         var values = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -177,6 +182,9 @@ public static class MessageComposer
             ["overdue"] = ordered.Where(l => l.Item.DueDate < context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
             ["dueSoon"] = ordered.Where(l => l.Item.DueDate >= context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
             ["overdueAtLeast"] = ordered.Count == 0 ? 0 : ordered.Min(l => l.Item.WorkingDaysOverdue),
+            ["unitLink"] = links?.Page,
+            ["shortLink"] = links?.ShortPage,
+            ["linkExpires"] = links?.Expires.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
             ["items"] = ordered.Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["code"] = l.Item.Code,
@@ -188,7 +196,7 @@ public static class MessageComposer
                 ["light"] = LightOf(l.Item, context),
                 ["role"] = l.Role,
                 ["unit"] = l.Unit,
-                ["link"] = $"{context.LinkBaseUrl.TrimEnd('/')}/progress/{l.Item.MilestoneId}",
+                ["link"] = links?.Milestone(l.Item.MilestoneId),
             }).ToList(),
         };
         var key = MessageKey.For(recipient.Address, recipient.Channel, recipient.Kind, context.Today);
@@ -199,9 +207,9 @@ public static class MessageComposer
                 templates.Subject.Render(values), templates.Text.Render(values), templates.Html.Render(values), ids);
         }
 
-        var (template, variables) = SmsVariables(recipient, ordered, context);
+        var (template, variables) = SmsVariables(recipient, ordered, context, links);
         return new ComposedMessage(key, "sms", recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
-            null, SmsText.Fit(templates.Sms.Render(values)), null, ids)
+            null, SmsText.FitKeeping(templates.Sms.Render(values), links?.ShortPage), null, ids)
         {
             SmsTemplate = SmsTemplates.Name(template),
             TemplateParams = variables,
@@ -210,13 +218,12 @@ public static class MessageComposer
 
     /// <summary>
     /// The provider template and its variables for one text: a unit's digest is 催办 (Overdue) when any item is overdue,
-    /// else 提醒 (Reminder); an escalation is 督办. The link is the first (most urgent) item's, relative to the link base,
-    /// so a template holds the console's address as fixed text (providers refuse whole links as variables).
+    /// else 提醒 (Reminder); an escalation is 督办. The link is the unit's short signed link (none for a leader's 督办);
+    /// a provider's per-variable limit may leave it out, and the template then carries the console's address as fixed text.
     /// </summary>
-    private static (SmsTemplateKind Template, Dictionary<string, string> Variables) SmsVariables(Recipient recipient, List<Line> ordered, CompositionContext context)
+    private static (SmsTemplateKind Template, Dictionary<string, string> Variables) SmsVariables(Recipient recipient, List<Line> ordered, CompositionContext context, UnitLinks? links)
     {
-        var first = ordered[0];
-        var link = ItemLink(first.Item, context)[(context.LinkBaseUrl.TrimEnd('/').Length + 1)..];
+        var link = links?.ShortPage ?? "";
         var units = string.Join("、", ordered.Select(l => l.Unit).Distinct(StringComparer.Ordinal));
         var overdue = ordered.Where(l => l.Item.DueDate < context.Today).ToList();
         string Count(IEnumerable<Line> lines) => lines.Select(l => l.Item.MilestoneId).Distinct().Count().ToString(CultureInfo.InvariantCulture);
@@ -249,8 +256,6 @@ public static class MessageComposer
             });
     }
 
-    private static string ItemLink(ReminderItem item, CompositionContext context) => $"{context.LinkBaseUrl.TrimEnd('/')}/progress/{item.MilestoneId}";
-
     /// <summary>
     /// A unit's digest for its work group as markdown (NAME.md): counts, the most urgent items first, the link. Items are
     /// dropped from the end until the post fits the platforms' 4,096 bytes, with a line saying how many were left out.
@@ -260,6 +265,7 @@ public static class MessageComposer
     {
         var ordered = lines.OrderByDescending(l => l.Item.CalendarDaysOverdue).ThenBy(l => l.Item.DueDate).ThenBy(l => l.Item.Code, StringComparer.Ordinal).ToList();
         var markdown = templates.Markdown ?? throw new InvalidOperationException("the markdown template (NAME.md) for work-group robots is missing");
+        var links = context.LinksFor(recipient.UnitId!.Value);
         string Render(int shown)
         {
             var values = new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -270,7 +276,8 @@ public static class MessageComposer
                 ["count"] = ordered.Select(l => l.Item.MilestoneId).Distinct().Count(),
                 ["overdue"] = ordered.Where(l => l.Item.DueDate < context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
                 ["dueSoon"] = ordered.Where(l => l.Item.DueDate >= context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
-                ["link"] = ItemLink(ordered[0].Item, context),
+                ["link"] = links.Page,
+                ["linkExpires"] = links.Expires.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
                 ["more"] = shown < ordered.Count ? $"另有{ordered.Count - shown}项未列出，请打开链接查看。" : "",
                 ["items"] = ordered.Take(shown).Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
                 {
@@ -281,7 +288,7 @@ public static class MessageComposer
                     ["status"] = l.Item.DueDate < context.Today ? $"已逾期{l.Item.CalendarDaysOverdue}天" : l.Item.DueDate == context.Today ? "今日到期" : $"{l.Item.DueDate.DayNumber - context.Today.DayNumber}天后到期",
                     ["light"] = LightOf(l.Item, context),
                     ["role"] = l.Role,
-                    ["link"] = ItemLink(l.Item, context),
+                    ["link"] = links.Milestone(l.Item.MilestoneId),
                 }).ToList(),
             };
             return markdown.Render(values).Trim();

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Supervisor.Core.Engine;
+using Supervisor.Infrastructure.Links;
+using Supervisor.Infrastructure.Delivery.Email;
 
 namespace Supervisor.Infrastructure.Delivery;
 
@@ -12,6 +14,7 @@ public sealed class ReminderComposer(
     IOptions<SmsOptions> sms,
     IOptions<OfficeOptions> office,
     IOptions<SupervisionOptions> supervision,
+    LinkSigner links,
     TimeZoneInfo zone)
 {
     public static readonly int[] AllLevels = [1, 2, 3];
@@ -20,8 +23,15 @@ public sealed class ReminderComposer(
     public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
 
     public CompositionContext Context(DateOnly today) => new(
-        today, smtp.Value.FromName, sms.Value.SignName, delivery.Value.LinkBaseUrl, delivery.Value.CoUnitNotices,
+        today, smtp.Value.FromName, sms.Value.SignName, LinksFor, delivery.Value.CoUnitNotices,
         supervision.Value.EscalateAfterWorkingDays, [.. office.Value.OfficeEmails], [.. office.Value.OfficePhones]);
+
+    /// <summary>A unit's signed links, made at compose time (they expire Console:LinkLifetime later).</summary>
+    public UnitLinks LinksFor(long unitId)
+    {
+        var page = links.Url(unitId);
+        return new UnitLinks(page, milestone => page + "#" + LinkSigner.MilestoneAnchor(milestone), links.ShortUrl(unitId), LocalDate(links.ExpiresAt()));
+    }
 
     public Task<ComposeResult> ComposeAsync(DateTimeOffset now, int[] levels, CancellationToken ct)
     {

@@ -5,6 +5,7 @@ using Supervisor.Core.Delivery;
 using Supervisor.Core.Engine;
 using Supervisor.Infrastructure.Excel;
 using Supervisor.Infrastructure.Postgres;
+using Supervisor.Infrastructure.Delivery.Email;
 
 namespace Supervisor.Infrastructure.Delivery;
 

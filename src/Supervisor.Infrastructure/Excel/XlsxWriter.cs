@@ -7,7 +7,11 @@ namespace Supervisor.Infrastructure.Excel;
 /// <summary>A sheet to write: a header row, then rows of values (string, number, date or null).</summary>
 public sealed record XlsxSheet(string Name, IReadOnlyList<string> Header, IEnumerable<IReadOnlyList<object?>> Rows);
 
-/// <summary>Writes simple workbooks (inline strings, a bold frozen header, widths fitted to the text) for exports and digests.</summary>
+/// <summary>
+/// Writes simple workbooks (inline strings, a bold frozen header, widths fitted to the text) for exports and digests.
+/// Every sheet prints as an office prints a 台账: A4 landscape, one page wide, the header row repeated on every page,
+/// long text wrapped, "第 N 页，共 M 页" in the footer.
+/// </summary>
 public static class XlsxWriter
 {
     public static void Write(Stream stream, IEnumerable<XlsxSheet> sheets)
@@ -18,6 +22,7 @@ public static class XlsxWriter
         var styles = workbookPart.AddNewPart<WorkbookStylesPart>();
         styles.Stylesheet = Stylesheet();
         var sheetList = workbookPart.Workbook.AppendChild(new Sheets());
+        var printTitles = new DefinedNames();
         uint sheetId = 1;
         foreach (var sheet in sheets)
         {
@@ -36,14 +41,33 @@ public static class XlsxWriter
                 data.Append(Row(rowIndex++, row, header: false));
             }
 
-            var columns = new Columns(widths.Select((w, i) => new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = Math.Min(w, 80), CustomWidth = true }));
+            var columns = new Columns(widths.Select((w, i) => new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = Math.Min(w, MaxColumnWidth), CustomWidth = true }));
             var view = new SheetViews(new SheetView(new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen }) { WorkbookViewId = 0 });
-            part.Worksheet = new Worksheet(view, columns, data);
-            sheetList.Append(new Sheet { Id = workbookPart.GetIdOfPart(part), SheetId = sheetId++, Name = sheet.Name });
+            var fitToPage = new SheetProperties(new PageSetupProperties { FitToPage = true });
+            part.Worksheet = new Worksheet(
+                fitToPage,
+                view,
+                columns,
+                data,
+                new PageMargins { Left = 0.4, Right = 0.4, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 },
+                // FitToHeight 0: as many pages down as the rows need, never more than one across.
+                new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 },
+                new HeaderFooter(new OddFooter("&C第 &P 页，共 &N 页")));
+            sheetList.Append(new Sheet { Id = workbookPart.GetIdOfPart(part), SheetId = sheetId, Name = sheet.Name });
+            printTitles.Append(new DefinedName($"'{sheet.Name.Replace("'", "''", StringComparison.Ordinal)}'!$1:$1") { Name = "_xlnm.Print_Titles", LocalSheetId = sheetId - 1 });
+            sheetId++;
+        }
+
+        if (printTitles.HasChildren)
+        {
+            workbookPart.Workbook.Append(printTitles);
         }
 
         workbookPart.Workbook.Save();
     }
+
+    // Wider columns wrap: a 台账 of long task titles still fits one landscape page across.
+    private const double MaxColumnWidth = 48;
 
     public static byte[] ToBytes(IEnumerable<XlsxSheet> sheets)
     {
@@ -68,10 +92,7 @@ public static class XlsxWriter
             });
             var cell = (Cell)row.LastChild!;
             cell.CellReference = ColumnName(column) + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (header)
-            {
-                cell.StyleIndex = 1;
-            }
+            cell.StyleIndex = header ? 1U : 2U;
         }
 
         return row;
@@ -97,5 +118,8 @@ public static class XlsxWriter
         new Fonts(new Font(), new Font(new Bold())),
         new Fills(new Fill(new PatternFill { PatternType = PatternValues.None }), new Fill(new PatternFill { PatternType = PatternValues.Gray125 })),
         new Borders(new Border()),
-        new CellFormats(new CellFormat(), new CellFormat { FontId = 1, ApplyFont = true }));
+        new CellFormats(
+            new CellFormat(),
+            new CellFormat(new Alignment { WrapText = true, Vertical = VerticalAlignmentValues.Center }) { FontId = 1, ApplyFont = true, ApplyAlignment = true },
+            new CellFormat(new Alignment { WrapText = true, Vertical = VerticalAlignmentValues.Top }) { ApplyAlignment = true }));
 }

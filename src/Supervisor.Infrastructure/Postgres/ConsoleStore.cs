@@ -34,8 +34,6 @@ public sealed record OwedReminder(long Id, DateTime LocalDate, int Level, long T
 
 public sealed record TrendPoint(DateTime Date, int Due, int OnTime);
 
-public sealed record ClusterNode(string InstanceName, DateTimeOffset LastCheckin, TimeSpan CheckinInterval);
-
 public sealed record TaskFilter(long? PlanId, string? Section, long? UnitId, long? LeaderId, string? Search);
 
 /// <summary>What the console pages and the API read and the few things they change (pause, extensions, messages, acknowledgements).</summary>
@@ -95,10 +93,11 @@ public sealed class ConsoleStore(NpgsqlDataSource dataSource)
             select {TaskColumns}
             from tasks t join plans p on p.id = t.plan_id left join sections s on s.id = t.section_id
             where (@planId::bigint is null or t.plan_id = @planId)
-              and (@section::text is null or s.path ilike '%' || @section || '%')
+              and (@section::text is null or strpos(lower(s.path), lower(@section)) > 0)
               and (@unitId::bigint is null or exists (select 1 from task_units tu where tu.task_id = t.id and tu.unit_id = @unitId))
               and (@leaderId::bigint is null or exists (select 1 from task_leaders tl where tl.task_id = t.id and tl.leader_id = @leaderId))
-              and (@search::text is null or t.title ilike '%' || @search || '%' or t.full_text ilike '%' || @search || '%' or t.code = @search)
+              -- strpos, not ilike: a typed % or _ is text to find, not a wildcard.
+              and (@search::text is null or strpos(lower(t.title), lower(@search)) > 0 or strpos(lower(t.full_text), lower(@search)) > 0 or t.code = @search)
             order by p.year desc, t.plan_id, t.position
             """;
         return await QueryAsync<TaskInfo>(sql, new { filter.PlanId, filter.Section, filter.UnitId, filter.LeaderId, filter.Search }, ct);
@@ -142,6 +141,18 @@ public sealed class ConsoleStore(NpgsqlDataSource dataSource)
         (await QueryAsync<int>("""
             select 1 from milestones m join task_units tu on tu.task_id = m.task_id
             where m.id = @milestoneId and tu.unit_id = @unitId limit 1
+            """, new { unitId, milestoneId }, ct)).Count > 0;
+
+    /// <summary>The unit's role on each task it answers for: "lead" (牵头, may 办结) or "co" (配合, reports progress only).</summary>
+    public async Task<IReadOnlyDictionary<long, string>> TaskRolesOfUnitAsync(long unitId, CancellationToken ct) =>
+        (await QueryAsync<(long TaskId, string Role)>(
+            "select task_id, role from task_units where unit_id = @unitId", new { unitId }, ct)).ToDictionary(r => r.TaskId, r => r.Role);
+
+    /// <summary>Whether the unit is a lead unit (牵头单位) of the milestone's task: only a lead unit may mark it done.</summary>
+    public async Task<bool> UnitLeadsMilestoneAsync(long unitId, long milestoneId, CancellationToken ct) =>
+        (await QueryAsync<int>("""
+            select 1 from milestones m join task_units tu on tu.task_id = m.task_id
+            where m.id = @milestoneId and tu.unit_id = @unitId and tu.role = 'lead' limit 1
             """, new { unitId, milestoneId }, ct)).Count > 0;
 
     public async Task<IReadOnlyList<ProgressInfo>> ProgressOfTaskAsync(long taskId, CancellationToken ct) =>
@@ -244,6 +255,8 @@ public sealed class ConsoleStore(NpgsqlDataSource dataSource)
             throw new BadInputException("请填写延期理由");
         }
 
+        InputLimits.Check(reason.Trim(), InputLimits.ExtensionReason, "延期理由");
+
         const string sql = """
             insert into extension_requests (milestone_id, unit_id, requested_due, reason, requested_at)
             select m.id, @unitId, @requestedDue, @reason, @now from milestones m where m.id = @milestoneId and m.status = 'open' and m.due_date < @requestedDue
@@ -268,6 +281,7 @@ public sealed class ConsoleStore(NpgsqlDataSource dataSource)
             returning milestone_id as MilestoneId, requested_due::timestamp as RequestedDue
             """;
         const string move = "update milestones set due_date = @due, updated_at = @now where id = @milestoneId";
+        InputLimits.Check(note?.Trim(), InputLimits.DecisionNote, "审批意见");
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var utc = now.ToUniversalTime();
@@ -310,15 +324,6 @@ public sealed class ConsoleStore(NpgsqlDataSource dataSource)
             where snapshot_date > (select max(snapshot_date) from unit_rate_snapshots) - @days
             group by snapshot_date order by snapshot_date
             """, new { days }, ct);
-
-    public async Task<IReadOnlyList<ClusterNode>> ClusterNodesAsync(string schedulerName, CancellationToken ct)
-    {
-        // Quartz.NET stores the check-in as UTC ticks and the interval in milliseconds.
-        var rows = await QueryAsync<(string Instance, long Checkin, long Interval)>(
-            "select instance_name, last_checkin_time, checkin_interval from qrtz_scheduler_state where sched_name = @schedulerName order by instance_name",
-            new { schedulerName }, ct);
-        return [.. rows.Select(r => new ClusterNode(r.Instance, new DateTimeOffset(r.Checkin, TimeSpan.Zero), TimeSpan.FromMilliseconds(r.Interval)))];
-    }
 
     public async Task<int> JobFailuresSinceAsync(string jobName, DateTimeOffset since, CancellationToken ct) =>
         (await QueryAsync<int>("select count(*)::int from job_runs where job_name = @jobName and outcome = 'failed' and started_at >= @since", new { jobName, since = since.ToUniversalTime() }, ct)).Single();

@@ -4,8 +4,9 @@ using Npgsql;
 namespace Supervisor.Infrastructure.Postgres;
 
 /// <summary>What a run is recorded with before its pass starts.</summary>
-/// <param name="ScheduledAt">The trigger's scheduled fire time; for a manual run the instant it was run "as of".</param>
-public sealed record JobRunStart(string JobName, string InstanceId, string TriggerKind, DateTimeOffset ScheduledAt, DateTimeOffset StartedAt);
+/// <param name="ScheduledAt">The cron slot of a scheduled pass; for a manual or immediate one the instant it runs "as of".</param>
+/// <param name="BackgroundJobId">The Hangfire background job that runs the pass, if one does (not for <c>job run</c>).</param>
+public sealed record JobRunStart(string JobName, string InstanceId, string TriggerKind, DateTimeOffset ScheduledAt, DateTimeOffset StartedAt, string? BackgroundJobId = null);
 
 /// <summary>One row of job_runs, for <c>job list</c> and the console.</summary>
 public sealed record JobRun(
@@ -20,43 +21,23 @@ public sealed record JobRun(
     string? Error,
     string? Summary);
 
-/// <summary>job_runs: one row per pass of a scheduled job, written by the scheduler's listeners, never by the jobs.</summary>
+/// <summary>job_runs: one row per pass of a scheduled job, written by the pass runner around each pass, never by the jobs.</summary>
 /// <remarks>Instants are written in UTC whatever their offset (Npgsql accepts only UTC for timestamptz).</remarks>
 public sealed class JobRunStore(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// Records that a pass is starting, or returns null when this scheduled slot already has a row: a second node
-    /// firing the same slot, or Quartz re-firing it. The unique key on (job_name, scheduled_at) for 'schedule' runs
-    /// decides, inside PostgreSQL, which of two concurrent callers runs the pass. Manual runs always get a row.
+    /// Records that a pass is starting, or returns null when its claim is already taken: a scheduled slot that has a row
+    /// (another node's job for the same slot, or Hangfire fetching the job again after its server died), or a Hangfire
+    /// job that already started once. The unique keys on (job_name, scheduled_at) for 'schedule' runs and on
+    /// background_job_id decide, inside PostgreSQL, which of two concurrent callers runs the pass. A run by hand without
+    /// a background job always gets a row.
     /// </summary>
     public async Task<long?> TryStartAsync(JobRunStart run, CancellationToken ct)
     {
         const string sql = """
-            insert into job_runs (job_name, instance_id, trigger_kind, scheduled_at, started_at, outcome)
-            values (@JobName, @InstanceId, @TriggerKind, @ScheduledAt, @StartedAt, 'running')
-            on conflict (job_name, scheduled_at) where trigger_kind = 'schedule' do nothing
-            returning id
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var utc = run with { ScheduledAt = run.ScheduledAt.ToUniversalTime(), StartedAt = run.StartedAt.ToUniversalTime() };
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, utc, cancellationToken: ct));
-    }
-
-    /// <summary>
-    /// As <see cref="TryStartAsync"/>, for a slot that cluster recovery fires again because the node that fired it died.
-    /// Quartz keeps the original slot only to the second, so a run of any instant within that second (a misfire's
-    /// "fire once now" slot has milliseconds) counts as the slot's run: the pass was claimed before the node died.
-    /// </summary>
-    public async Task<long?> TryStartRecoveredAsync(JobRunStart run, CancellationToken ct)
-    {
-        const string sql = """
-            insert into job_runs (job_name, instance_id, trigger_kind, scheduled_at, started_at, outcome)
-            select @JobName, @InstanceId, 'schedule', @ScheduledAt, @StartedAt, 'running'
-            where not exists (
-                select 1 from job_runs
-                where job_name = @JobName and trigger_kind = 'schedule'
-                  and scheduled_at >= @ScheduledAt and scheduled_at < @ScheduledAt + interval '1 second')
-            on conflict (job_name, scheduled_at) where trigger_kind = 'schedule' do nothing
+            insert into job_runs (job_name, instance_id, trigger_kind, scheduled_at, started_at, outcome, background_job_id)
+            values (@JobName, @InstanceId, @TriggerKind, @ScheduledAt, @StartedAt, 'running', @BackgroundJobId)
+            on conflict do nothing
             returning id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dapper;
+using Hangfire.PostgreSql;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -9,14 +10,45 @@ public sealed record MigrationResult(IReadOnlyList<string> Applied, int AlreadyA
 
 /// <summary>
 /// Applies the numbered migrations in order, each in its own transaction, recording a checksum per file.
-/// A session advisory lock serialises concurrent migrators: the second waits, then finds nothing to do.
+/// A session advisory lock serialises concurrent migrators: the second waits, then finds nothing to do. Under the same
+/// lock it installs or upgrades Hangfire's tables (schema <see cref="HangfireSchema"/>) with the package's own
+/// installer, so serving nodes never race to create them.
 /// </summary>
 public sealed partial class Migrator(NpgsqlDataSource dataSource, TimeProvider time, ILogger<Migrator> logger, IReadOnlyList<Migration>? migrations = null)
 {
     // Arbitrary but fixed: every Supervisor process must use the same key.
     public const long AdvisoryLockKey = 0x5375_7065_7276_6973;
 
+    /// <summary>The PostgreSQL schema of Hangfire's job storage.</summary>
+    public const string HangfireSchema = "hangfire";
+
     private readonly IReadOnlyList<Migration> _migrations = migrations ?? Migration.Embedded;
+
+    /// <summary>
+    /// What is missing for this build to run on the database: pending migrations and Hangfire's schema, or null when
+    /// nothing is. Read-only; <c>serve</c> without <c>MigrateOnStart</c> and the readiness check ask it.
+    /// </summary>
+    public async Task<string?> MissingAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select to_regclass('schema_migrations') is not null", cancellationToken: ct));
+        if (!exists)
+        {
+            return "no migration has been applied";
+        }
+
+        var applied = (await connection.QueryAsync<int>(new CommandDefinition("select version from schema_migrations", cancellationToken: ct))).ToHashSet();
+        var pending = _migrations.Where(m => !applied.Contains(m.Version)).Select(m => m.FileName).ToList();
+        if (pending.Count > 0)
+        {
+            return "pending migrations " + string.Join(", ", pending);
+        }
+
+        var hangfire = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select to_regclass(@table) is not null", new { table = HangfireSchema + ".schema" }, cancellationToken: ct));
+        return hangfire ? null : $"Hangfire's tables (schema {HangfireSchema}) are not installed";
+    }
 
     public async Task<MigrationResult> MigrateAsync(CancellationToken ct)
     {
@@ -94,6 +126,9 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, TimeProvider t
             appliedNow.Add(migration.FileName);
             LogApplied(logger, migration.FileName, stopwatch.ElapsedMilliseconds);
         }
+
+        // Idempotent: applies only the package's scripts this database lacks (one version query each when up to date).
+        PostgreSqlObjectsInstaller.Install(connection, HangfireSchema);
 
         if (appliedNow.Count == 0)
         {

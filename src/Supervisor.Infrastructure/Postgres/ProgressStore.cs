@@ -21,6 +21,8 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource)
             throw new BadInputException("a progress report needs a percent or a note");
         }
 
+        InputLimits.Check(note?.Trim(), InputLimits.ProgressNote, "进展说明");
+
         at = at.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await EnsureExistsAsync(connection, milestoneId, ct);
@@ -62,6 +64,39 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource)
         var due = DateOnly.FromDateTime(row.Due);
         var localDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(completedAt, zone).DateTime);
         return new CompletionResult(milestoneId, due, completedAt, localDate <= due, updated is null);
+    }
+
+    /// <summary>
+    /// Staff reopen a done milestone (a wrong 办结): it is open again and scanned as before; the audit row keeps who
+    /// reopened it, why, and when it had been completed. False when the milestone is not done.
+    /// </summary>
+    public async Task<bool> ReopenAsync(long milestoneId, string? reason, string actor, DateTimeOffset at, CancellationToken ct)
+    {
+        reason = InputLimits.Check(string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), InputLimits.DecisionNote, "重新打开的理由");
+        at = at.ToUniversalTime();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await EnsureExistsAsync(connection, milestoneId, ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        const string sql = """
+            update milestones m set status = 'open', completed_at = null, updated_at = @at
+            from (select id, completed_at from milestones where id = @milestoneId and status = 'done' for update) prev
+            where m.id = prev.id
+            returning prev.completed_at
+            """;
+        var completedAt = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(sql, new { milestoneId, at }, tx, cancellationToken: ct));
+        if (completedAt is null)
+        {
+            return false;
+        }
+
+        const string audit = """
+            insert into audit_log (at, actor, action, target, details)
+            values (@at, @actor, 'milestone.reopen', @target, jsonb_build_object('reason', @reason::text, 'completedAt', @completedAt))
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            audit, new { at, actor, target = $"milestone:{milestoneId}", reason, completedAt = DateTime.SpecifyKind(completedAt.Value, DateTimeKind.Utc) }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return true;
     }
 
     private static async Task EnsureExistsAsync(NpgsqlConnection connection, long milestoneId, CancellationToken ct)

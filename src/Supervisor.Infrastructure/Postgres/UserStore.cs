@@ -5,7 +5,7 @@ using Supervisor.Core;
 namespace Supervisor.Infrastructure.Postgres;
 
 /// <summary>A console user as the login needs it.</summary>
-public sealed record ConsoleUser(long Id, string Name, string PasswordHash, string Role, int FailedLogins, DateTimeOffset? LockedUntil);
+public sealed record ConsoleUser(long Id, string Name, string PasswordHash, string Role, Guid SessionStamp);
 
 /// <summary>users: staff accounts of the console; passwords arrive hashed, never in clear.</summary>
 public sealed class UserStore(NpgsqlDataSource dataSource)
@@ -37,7 +37,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     public async Task<ConsoleUser?> FindAsync(string name, CancellationToken ct)
     {
         const string sql = """
-            select id, name, password_hash as PasswordHash, role, failed_logins as FailedLogins, locked_until as LockedUntil
+            select id, name, password_hash as PasswordHash, role, session_stamp as SessionStamp
             from users where name = @name
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -45,23 +45,47 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         return row?.ToUser();
     }
 
-    /// <summary>Counts a failed login; the <paramref name="threshold"/>-th in a row locks the account until now + <paramref name="lockout"/>.</summary>
-    /// <returns>When the account is locked until, if this failure locked it.</returns>
-    public async Task<DateTimeOffset?> RecordFailureAsync(long id, DateTimeOffset now, int threshold, TimeSpan lockout, CancellationToken ct)
+    /// <summary>The stamp a session cookie of this user must carry; null when the user no longer exists.</summary>
+    public async Task<Guid?> SessionStampAsync(long id, CancellationToken ct)
     {
-        // One statement: two concurrent failures both count, and exactly one of them crosses the threshold.
+        // One primary-key read per cookie request: the price of a logout that ends the session on every node at once.
+        const string sql = "select session_stamp from users where id = @id";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Gives the user a new session stamp: every cookie issued before stops working (logout, password change).</summary>
+    public async Task EndSessionsAsync(long id, CancellationToken ct)
+    {
+        const string sql = "update users set session_stamp = gen_random_uuid() where id = @id";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Sets a new password hash and ends every session of the user, audited; false when no such user.</summary>
+    public async Task<bool> SetPasswordAsync(string name, string passwordHash, string actor, DateTimeOffset now, CancellationToken ct)
+    {
         const string sql = """
-            update users
-            set failed_logins = case when failed_logins + 1 >= @threshold then 0 else failed_logins + 1 end,
-                locked_until = case when failed_logins + 1 >= @threshold then @until else locked_until end
-            where id = @id
-            returning (failed_logins = 0 and locked_until = @until) as locked
+            update users set password_hash = @passwordHash, session_stamp = gen_random_uuid()
+            where name = @name
+            returning id
+            """;
+        const string audit = """
+            insert into audit_log (at, actor, action, target, details)
+            values (@now, @actor, 'user.password', @target, null)
             """;
         now = now.ToUniversalTime();
-        var until = now + lockout;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var locked = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { id, threshold, until }, cancellationToken: ct));
-        return locked ? until : null;
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { name, passwordHash }, tx, cancellationToken: ct));
+        if (id is null)
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(audit, new { now, actor, target = $"user:{name}" }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return true;
     }
 
     public async Task RecordSuccessAsync(long id, DateTimeOffset now, CancellationToken ct)
@@ -71,9 +95,8 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(sql, new { id, now = now.ToUniversalTime() }, cancellationToken: ct));
     }
 
-    private sealed record UserRow(long Id, string Name, string PasswordHash, string Role, int FailedLogins, DateTime? LockedUntil)
+    private sealed record UserRow(long Id, string Name, string PasswordHash, string Role, Guid SessionStamp)
     {
-        public ConsoleUser ToUser() => new(Id, Name, PasswordHash, Role, FailedLogins,
-            LockedUntil is { } l ? new DateTimeOffset(DateTime.SpecifyKind(l, DateTimeKind.Utc)) : null);
+        public ConsoleUser ToUser() => new(Id, Name, PasswordHash, Role, SessionStamp);
     }
 }

@@ -57,8 +57,6 @@ public static class CliHost
         BadInputException => (ExitCodes.BadInput, ex.Message),
         OptionsValidationException o => (ExitCodes.BadInput, "configuration: " + string.Join("; ", o.Failures)),
         MigrationException => (ExitCodes.Failure, ex.Message),
-        Quartz.SchedulerException when ex.Message.StartsWith("Database schema validation failed", StringComparison.Ordinal) =>
-            (ExitCodes.Failure, "the database has no complete Quartz job store (qrtz_* tables): run 'supervisor migrate' first"),
         PostgresException p => (ExitCodes.Failure, $"PostgreSQL error {p.SqlState}: {p.MessageText}"),
         NpgsqlException n => (ExitCodes.Failure, "cannot reach PostgreSQL: " + Flatten(n)),
         SocketException s => (ExitCodes.Failure, "network error: " + s.Message),

@@ -23,7 +23,7 @@ public static class JobCommands
     private static Command List()
     {
         var json = new Option<bool>("--json") { Description = "Print the jobs as one JSON array" };
-        var command = new Command("list", "Each job: cron, working-day rule, zone, next fire on which the rule lets it work, previous fire, trigger state, last run.")
+        var command = new Command("list", "Each job: cron, working-day rule, zone, next fire on which the rule lets it work, previous fire, state (paused?), last run.")
         {
             json,
         };
@@ -37,6 +37,7 @@ public static class JobCommands
                     Json.Print(rows.Select(r => new
                     {
                         name = r.Name,
+                        displayName = r.DisplayName,
                         cron = r.Cron,
                         rule = r.Rule.ToString(),
                         timeZone = r.TimeZone,
@@ -45,6 +46,7 @@ public static class JobCommands
                         previousFire = r.PreviousFire,
                         state = r.State,
                         storedCron = r.StoredCron,
+                        paused = r.Pause is { } pause ? new { pause.PausedAt, pause.PausedBy } : null,
                         lastRun = r.LastRun is { } last ? new { last.Outcome, last.TriggerKind, last.ScheduledAt, last.StartedAt, last.FinishedAt, last.Error } : null,
                     }));
                     return ExitCodes.Ok;
@@ -54,7 +56,7 @@ public static class JobCommands
                 foreach (var r in rows)
                 {
                     var last = r.LastRun is { } run ? $"{run.Outcome} {Local(run.StartedAt, zone)} ({run.TriggerKind})" : "—";
-                    var state = r.StoredCron is null ? r.State : $"{r.State}; stored {r.StoredCron}, serve reschedules it";
+                    var state = r.StoredCron is null ? r.State : $"{r.State}; stored {r.StoredCron}, serve updates it";
                     table.Add([r.Name, r.Cron, r.Rule.ToString(), r.TimeZone, r.NextEffectiveFire is { } n ? Local(n, zone) : "—", r.PreviousFire is { } p ? Local(p, zone) : "—", state, last]);
                 }
 
@@ -66,8 +68,7 @@ public static class JobCommands
 
                 return ExitCodes.Ok;
             },
-            ct,
-            services => services.AddSupervisorScheduler(SchedulerMode.StoreReader)));
+            ct));
         return command;
     }
 
@@ -79,7 +80,7 @@ public static class JobCommands
             Description = "Run as if it were then: 2023-06-26T09:00+08:00, or a date (09:00 that day in Supervisor:TimeZone)",
         };
         var json = new Option<bool>("--json") { Description = "Print the outcome and summary as one JSON object" };
-        var command = new Command("run", "Run one pass of a job now, in this process, recorded in job_runs as a manual run.") { name, asOf, json };
+        var command = new Command("run", "Run one pass of a job now, in this process (not on a Hangfire server), recorded in job_runs as a manual run.") { name, asOf, json };
         command.SetAction((parse, ct) =>
         {
             var asOfText = parse.GetValue(asOf);
@@ -88,14 +89,16 @@ public static class JobCommands
                 {
                     // Resolving the clock parses --as-of, so a bad value stops here, before anything runs.
                     _ = services.GetRequiredService<TimeProvider>();
-                    var result = await services.GetRequiredService<ManualJobRunner>().RunAsync(parse.GetValue(name)!, token);
+                    var runner = services.GetRequiredService<JobPassRunner>();
+                    var job = runner.Require(parse.GetValue(name)!);
+                    var result = await runner.RunAsync(new JobFire(job.Name, TriggerKind.Manual, runner.Now, null), JobPassRunner.CliInstanceId, token);
                     var zone = services.GetRequiredService<TimeZoneInfo>();
                     if (parse.GetValue(json))
                     {
                         Json.Print(new
                         {
                             job = result.JobName,
-                            asOf = result.AsOf,
+                            asOf = result.ScheduledAt,
                             outcome = result.Outcome,
                             error = result.Error,
                             elapsedMs = (long)result.Elapsed.TotalMilliseconds,
@@ -105,14 +108,14 @@ public static class JobCommands
                     else
                     {
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"{result.JobName}: {result.Outcome} in {result.Elapsed.TotalSeconds:0.00} s (manual run as of {Local(result.AsOf, zone)})"));
+                            $"{result.JobName}: {result.Outcome} in {result.Elapsed.TotalSeconds:0.00} s (manual run as of {Local(result.ScheduledAt, zone)})"));
                         foreach (var (key, value) in result.Result?.Summary ?? new Dictionary<string, object?>())
                         {
                             Console.WriteLine($"  {key}: {Format(value, zone)}");
                         }
                     }
 
-                    if (result.Outcome is "failed" or "vetoed")
+                    if (result.Outcome is "failed" or "duplicate")
                     {
                         Console.Error.WriteLine($"supervisor: job {result.JobName} {result.Outcome}: {result.Error}");
                         return ExitCodes.Failure;
@@ -123,7 +126,6 @@ public static class JobCommands
                 ct,
                 services =>
                 {
-                    services.AddSupervisorScheduler(SchedulerMode.InMemory);
                     if (asOfText is not null)
                     {
                         services.AddSingleton<TimeProvider>(sp => new FixedTimeProvider(AsOf.Parse(asOfText, sp.GetRequiredService<TimeZoneInfo>())));

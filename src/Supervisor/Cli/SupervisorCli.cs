@@ -27,6 +27,7 @@ public static class SupervisorCli
         root.Subcommands.Add(DeliveryCommands.Dispatch());
         root.Subcommands.Add(DeliveryCommands.Digest());
         root.Subcommands.Add(UserCommands.Users());
+        root.Subcommands.Add(TokenCommands.Tokens());
         root.Subcommands.Add(LinkCommands.Link());
 
         var parseResult = root.Parse(args);

@@ -6,7 +6,7 @@ using Supervisor.Infrastructure.Postgres;
 
 namespace Supervisor.Cli;
 
-/// <summary><c>users add NAME --role admin|supervisor|viewer</c>: console accounts.</summary>
+/// <summary><c>users add NAME --role admin|supervisor|viewer</c>, <c>users password NAME</c>: console accounts.</summary>
 public static class UserCommands
 {
     public const int MinPasswordLength = 8;
@@ -48,6 +48,33 @@ public static class UserCommands
                 ct);
         });
         users.Subcommands.Add(add);
+
+        var passwordName = new Argument<string>("NAME") { Description = "Login name" };
+        var password = new Command("password", "Set a user's password (SUPERVISOR_PASSWORD or a prompt) and end every session of that user.") { passwordName };
+        password.SetAction((parse, ct) =>
+        {
+            var userName = parse.GetValue(passwordName)!.Trim();
+            var secret = Environment.GetEnvironmentVariable("SUPERVISOR_PASSWORD") ?? Prompt($"New password for {userName}: ");
+            if (secret.Length < MinPasswordLength)
+            {
+                return Task.FromResult(CliHost.Report(new BadInputException($"the password must have at least {MinPasswordLength} characters")));
+            }
+
+            return CliHost.RunAsync(
+                async (services, token) =>
+                {
+                    var hash = new PasswordHasher<string>().HashPassword(userName, secret);
+                    if (!await services.GetRequiredService<UserStore>().SetPasswordAsync(userName, hash, "cli", services.GetRequiredService<TimeProvider>().GetUtcNow(), token))
+                    {
+                        throw new BadInputException($"no user named '{userName}'");
+                    }
+
+                    Console.WriteLine($"Password of {userName} changed; every session of {userName} has ended.");
+                    return ExitCodes.Ok;
+                },
+                ct);
+        });
+        users.Subcommands.Add(password);
         return users;
     }
 

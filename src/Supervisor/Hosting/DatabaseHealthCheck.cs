@@ -1,20 +1,19 @@
-using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Supervisor.Infrastructure.Postgres;
 
 namespace Supervisor.Hosting;
 
-/// <summary>Ready means the database answers and the schema is migrated.</summary>
-public sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+/// <summary>Ready means the database answers and is migrated for this build: every migration and Hangfire's schema.</summary>
+public sealed class DatabaseHealthCheck(Migrator migrator) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var applied = await connection.ExecuteScalarAsync<int?>(
-                new CommandDefinition("select count(*)::int from schema_migrations", cancellationToken: cancellationToken));
-            return HealthCheckResult.Healthy($"{applied} migrations applied");
+            return await migrator.MissingAsync(cancellationToken) is { } missing
+                ? HealthCheckResult.Unhealthy("database not migrated: " + missing)
+                : HealthCheckResult.Healthy("database migrated");
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
         {

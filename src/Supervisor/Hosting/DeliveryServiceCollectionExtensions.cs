@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Supervisor.Infrastructure.Delivery;
+using Supervisor.Infrastructure.Delivery.Email;
 using Supervisor.Infrastructure.Delivery.Robots;
 using Supervisor.Infrastructure.Delivery.Sms;
 
@@ -10,17 +11,12 @@ public static class DeliveryServiceCollectionExtensions
 {
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
-        services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SmsOptions>, SmsOptionsValidator>();
+        services.AddValidatedOptions<SmtpOptions, SmtpOptionsValidator>(configuration.GetSection(SmtpOptions.Section));
+        services.AddValidatedOptions<SmsOptions, SmsOptionsValidator>(configuration.GetSection(SmsOptions.Section));
         services.AddSingleton<IValidateOptions<SmsOptions>, SmsProviderOptionsValidator>();
-        services.AddOptions<RobotOptions>().Bind(configuration.GetSection(RobotOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RobotOptions>, RobotOptionsValidator>();
-        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
-        services.AddOptions<OfficeOptions>().Bind(configuration.GetSection(OfficeOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OfficeOptions>, OfficeOptionsValidator>();
+        services.AddValidatedOptions<RobotOptions, RobotOptionsValidator>(configuration.GetSection(RobotOptions.Section));
+        services.AddValidatedOptions<DeliveryOptions, DeliveryOptionsValidator>(configuration.GetSection(DeliveryOptions.Section));
+        services.AddValidatedOptions<OfficeOptions, OfficeOptionsValidator>(configuration.GetSection(OfficeOptions.Section));
 
         // Dev sinks sit under Supervisor:DataDirectory unless configured.
         services.PostConfigure<SmtpOptions>(o => o.PickupDirectory ??= Path.Combine(DataDirectory(configuration), "mail"));

@@ -4,10 +4,11 @@ using Supervisor.Cli;
 using Supervisor.Infrastructure.Postgres;
 using Supervisor.Jobs;
 using Supervisor.Web;
+using Supervisor.Web.Dashboard;
 
 namespace Supervisor.Hosting;
 
-/// <summary><c>supervisor serve</c>: migrate (under the advisory lock), then the scheduler and the console in one process.</summary>
+/// <summary><c>supervisor serve</c>: migrate (under the advisory lock), then a Hangfire server, the console and the dashboard in one process.</summary>
 public static class ServeHost
 {
     public static async Task<int> RunAsync(CancellationToken ct)
@@ -49,16 +50,18 @@ public static class ServeHost
         builder.WebHost.UseUrls(builder.Configuration.GetSection(ConsoleOptions.Section)[nameof(ConsoleOptions.Urls)] ?? new ConsoleOptions().Urls);
         builder.Services.AddSupervisor(builder.Configuration);
 
-        // The clustered scheduler: its hosted services start in app.RunAsync, so after RunAsync has migrated.
-        builder.Services.AddSupervisorScheduler(SchedulerMode.Cluster);
+        // This node's Hangfire server: its hosted services start in app.RunAsync, so after RunAsync has migrated.
+        builder.Services.AddSupervisorHangfireServer();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.AddSupervisorConsole(builder.Configuration);
+        builder.Services.AddSupervisorDashboard();
 
         var app = builder.Build();
         app.UseSupervisorConsole();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapSupervisorConsole();
+        app.MapSupervisorDashboard();
         return app;
     }
 }

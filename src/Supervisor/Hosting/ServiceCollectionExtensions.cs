@@ -5,6 +5,7 @@ using Supervisor.Core.Milestones;
 using Supervisor.Infrastructure.Delivery;
 using Supervisor.Infrastructure.Postgres;
 using Supervisor.Jobs;
+using Supervisor.Infrastructure.Delivery.Email;
 
 namespace Supervisor.Hosting;
 
@@ -15,14 +16,10 @@ public static class ServiceCollectionExtensions
     {
         services.TryAddSingletonTimeProvider();
 
-        services.AddOptions<SupervisorOptions>().Bind(configuration.GetSection(SupervisorOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SupervisorOptions>, SupervisorOptionsValidator>();
-        services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
-        services.AddOptions<MilestoneOptions>().Bind(configuration.GetSection(MilestoneOptions.Section)).ValidateOnStart();
-        services.AddOptions<DatabaseOptions>()
-            .Configure(o => o.ConnectionString = configuration.GetConnectionString("Supervisor") ?? "")
-            .ValidateOnStart();
+        services.AddValidatedOptions<SupervisorOptions, SupervisorOptionsValidator>(configuration.GetSection(SupervisorOptions.Section));
+        services.AddValidatedOptions<ConsoleOptions, ConsoleOptionsValidator>(configuration.GetSection(ConsoleOptions.Section));
+        services.AddValidatedOptions<MilestoneOptions>(o => configuration.GetSection(MilestoneOptions.Section).Bind(o));
+        services.AddValidatedOptions<DatabaseOptions>(o => o.ConnectionString = configuration.GetConnectionString("Supervisor") ?? "");
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 
         services.AddSingleton(sp =>
@@ -35,8 +32,7 @@ public static class ServiceCollectionExtensions
             return builder.Build();
         });
         services.AddSingleton(sp => TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<IOptions<SupervisorOptions>>().Value.TimeZone));
-        services.AddOptions<SupervisionOptions>().Bind(configuration.GetSection(SupervisionOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SupervisionOptions>, SupervisionOptionsValidator>();
+        services.AddValidatedOptions<SupervisionOptions, SupervisionOptionsValidator>(configuration.GetSection(SupervisionOptions.Section));
         services.AddSingleton<MilestoneScanStore>();
         services.AddSingleton<RatesStore>();
         services.AddSingleton<ProgressStore>();
@@ -48,6 +44,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ConsoleStore>();
+        services.AddSingleton<UploadFolder>();
 
         // Signed links: bound here so delivery can make links; validated by the commands that need the secret (serve, link).
         services.AddOptions<Supervisor.Infrastructure.Links.SignedLinkOptions>().Bind(configuration.GetSection(Supervisor.Infrastructure.Links.SignedLinkOptions.Section));
@@ -59,27 +56,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Migrator>(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Migrator>>()));
 
-        // Jobs, their options and recording; the Quartz scheduler itself is added per command (AddSupervisorScheduler).
+        // Jobs, their options, recording and Hangfire's storage and client; the Hangfire server only in serve (AddSupervisorHangfireServer).
         services.AddSupervisorJobs(configuration);
         return services;
     }
 
-    /// <summary>Resolves every validated option so bad configuration fails before any work, as <c>ValidateOnStart</c> does for hosted services.</summary>
-    public static void ValidateOptions(this IServiceProvider services)
-    {
-        _ = services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<MilestoneOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<SupervisionOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<JobsOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<HousekeepingOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<SmtpOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<SmsOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<Supervisor.Infrastructure.Delivery.Robots.RobotOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<OfficeOptions>>().Value;
-    }
+    /// <summary>Every section registered through <see cref="ValidatedOptions"/>, checked before any work.</summary>
+    public static void ValidateOptions(this IServiceProvider services) => services.ValidateAll();
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
     {

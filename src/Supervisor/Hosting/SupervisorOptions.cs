@@ -39,10 +39,13 @@ public sealed class ConsoleOptions
 
     public string Urls { get; set; } = "http://127.0.0.1:5080";
 
-    /// <summary>Failed logins in a row that lock an account.</summary>
+    /// <summary>
+    /// Failed logins for one name from one client address that stop further attempts of that pair (429) until
+    /// <see cref="LockoutDuration"/> after the first of them. Unknown names count like known ones.
+    /// </summary>
     public int LockoutThreshold { get; set; } = 5;
 
-    /// <summary>How long a locked account stays locked.</summary>
+    /// <summary>The lockout window: a lockout never lasts longer, and never reaches other addresses.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Login attempts allowed per client address in one <see cref="LoginWindow"/>; more get 429.</summary>
@@ -52,6 +55,18 @@ public sealed class ConsoleOptions
 
     /// <summary>How long a staff login lasts without activity.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>How long a unit API token issued now stays valid.</summary>
+    public TimeSpan UnitTokenLifetime { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>The largest request body accepted, in bytes (uploads included); larger gets 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Addresses of reverse proxies (e.g. the TLS terminator) whose X-Forwarded-For / X-Forwarded-Proto are believed;
+    /// empty: nobody's, the connection's own address and scheme count.
+    /// </summary>
+    public string[] KnownProxies { get; set; } = [];
 }
 
 public sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
@@ -85,6 +100,24 @@ public sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         if (options.LoginPermitLimit < 1)
         {
             failures.Add("Console:LoginPermitLimit must be at least 1");
+        }
+
+        if (options.UnitTokenLifetime <= TimeSpan.Zero)
+        {
+            failures.Add("Console:UnitTokenLifetime must be positive (e.g. 365.00:00:00)");
+        }
+
+        if (options.MaxRequestBodyBytes < 1024)
+        {
+            failures.Add("Console:MaxRequestBodyBytes must be at least 1024");
+        }
+
+        foreach (var proxy in options.KnownProxies)
+        {
+            if (!System.Net.IPAddress.TryParse(proxy, out _))
+            {
+                failures.Add($"Console:KnownProxies has '{proxy}', which is not an IP address");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -6,22 +6,24 @@ namespace Supervisor.Jobs;
 /// unit-digest (08:30 working days): every reminder owed and not yet composed becomes part of one e-mail and one SMS per
 /// recipient for the day. The key (recipient, channel, kind, day) makes a re-run or a second node queue nothing twice.
 /// </summary>
-public sealed class UnitDigestJob(ReminderComposer composer) : ISupervisorJob
+public sealed class UnitDigestJob(ReminderComposer composer, ImmediateDispatch dispatch) : ISupervisorJob
 {
     public async Task<JobPassResult> RunAsync(JobPassContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var result = await composer.ComposeAsync(context.Now, ReminderComposer.AllLevels, ct);
+        var dispatchJob = result.Messages > 0 ? dispatch.Request("unit-digest queued messages") : null;
         return JobPassResult.Done(
             ("reminders", result.Reminders),
             ("messagesQueued", result.Messages),
             ("messagesAlreadyQueued", result.MessagesAlreadyQueued),
-            ("unreachable", result.Gaps));
+            ("unreachable", result.Gaps),
+            ("dispatchJob", dispatchJob));
     }
 }
 
 /// <summary>
-/// reminder-dispatch (every two minutes by default): compose owed escalations, then send every due message — claimed under a lease,
+/// reminder-dispatch (every two minutes by default, and at once after a compose queued messages): compose owed escalations, then send every due message — claimed under a lease,
 /// sent with bounded concurrency, every attempt recorded. One pass ends when nothing is due.
 /// </summary>
 public sealed class ReminderDispatchJob(Dispatcher dispatcher) : ISupervisorJob
@@ -40,12 +42,17 @@ public sealed class ReminderDispatchJob(Dispatcher dispatcher) : ISupervisorJob
 /// before the slot, queued as one e-mail per <c>Supervision:OfficeEmails</c> address for reminder-dispatch to send.
 /// The key (address, kind, day) makes a second pass the same day queue nothing.
 /// </summary>
-public sealed class SupervisionDigestJob(SupervisionDigestComposer digests) : ISupervisorJob
+public sealed class SupervisionDigestJob(SupervisionDigestComposer digests, ImmediateDispatch dispatch) : ISupervisorJob
 {
     public async Task<JobPassResult> RunAsync(JobPassContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var r = await digests.QueueAsync(context.ScheduledAt, context.Now, ct);
+        if (r.Queued > 0)
+        {
+            dispatch.Request("supervision-digest queued messages");
+        }
+
         return r.Recipients == 0
             ? JobPassResult.Done(("date", r.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), ("recipients", 0), ("note", "Supervision:OfficeEmails is empty: nothing queued"))
             : JobPassResult.Done(("date", r.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), ("recipients", r.Recipients), ("queued", r.Queued), ("alreadyQueued", r.AlreadyQueued));

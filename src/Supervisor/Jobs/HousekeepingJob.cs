@@ -35,8 +35,8 @@ public sealed class HousekeepingOptionsValidator : IValidateOptions<Housekeeping
     }
 }
 
-/// <summary>Daily: deletes old job runs and the delivery attempts of long-sent messages. Idempotent: a second pass finds nothing.</summary>
-public sealed class HousekeepingJob(JobRunStore jobRuns, HousekeepingStore housekeeping, IOptions<HousekeepingOptions> options) : ISupervisorJob
+/// <summary>Daily: deletes old job runs, the delivery attempts of long-sent messages and unconfirmed uploads. Idempotent: a second pass finds nothing.</summary>
+public sealed class HousekeepingJob(JobRunStore jobRuns, HousekeepingStore housekeeping, IOptions<HousekeepingOptions> options, Supervisor.Hosting.UploadFolder uploads) : ISupervisorJob
 {
     public async Task<JobPassResult> RunAsync(JobPassContext context, CancellationToken ct)
     {
@@ -47,7 +47,9 @@ public sealed class HousekeepingJob(JobRunStore jobRuns, HousekeepingStore house
         var attemptsBefore = now - keep.KeepDeliveryAttempts;
         var runs = await jobRuns.DeleteStartedBeforeAsync(runsBefore, ct);
         var attempts = await housekeeping.DeleteDeliveryAttemptsOfMessagesSentBeforeAsync(attemptsBefore, ct);
+        var uploadsDeleted = uploads.DeleteExpired();
         return JobPassResult.Done(
+            ("uploadsDeleted", uploadsDeleted),
             ("jobRunsDeleted", runs),
             ("jobRunsBefore", runsBefore),
             ("deliveryAttemptsDeleted", attempts),

@@ -1,8 +1,9 @@
 namespace Supervisor.Jobs;
 
 /// <summary>
-/// One pass of a scheduled job: fetch what is due, do it, return what happened. The loop, the schedule, the
-/// working-day rule, recording in job_runs and double-fire protection are the scheduler's business, not the job's.
+/// One pass of a scheduled job: fetch what is due, do it, return what happened. The schedule (Hangfire), the
+/// working-day rule, pausing, recording in job_runs and the once-per-slot claim are <see cref="JobPassRunner"/>'s
+/// business, not the job's.
 /// Register one with <see cref="JobsServiceCollectionExtensions.AddSupervisorJob{TJob}"/>; it is resolved in a DI
 /// scope of its own for each pass.
 /// </summary>
@@ -13,16 +14,19 @@ public interface ISupervisorJob
 
 public enum TriggerKind
 {
-    /// <summary>Fired by the job's cron trigger.</summary>
+    /// <summary>A slot of the job's cron (Hangfire's recurring job).</summary>
     Schedule,
 
-    /// <summary>Run by hand: <c>supervisor job run</c> (or the console).</summary>
+    /// <summary>Run by hand: <c>supervisor job run</c>, the console's or the dashboard's "trigger now".</summary>
     Manual,
+
+    /// <summary>Started by the product itself: a compose that queued messages starts reminder-dispatch at once.</summary>
+    Immediate,
 }
 
 /// <summary>What a pass is for.</summary>
 /// <param name="JobName">The registered name, e.g. "housekeeping".</param>
-/// <param name="ScheduledAt">The slot this pass is for: the trigger's scheduled fire time, or for a manual run the instant it is run as of.</param>
+/// <param name="ScheduledAt">The slot this pass is for: the cron occurrence, or for a manual or immediate run the instant it is run as of.</param>
 /// <param name="Time">The clock to read "now" from: the system clock, or a fixed one under <c>--as-of</c>.</param>
 /// <param name="TimeZone">The office's zone (<c>Supervisor:TimeZone</c>): what "today" means.</param>
 public sealed record JobPassContext(string JobName, DateTimeOffset ScheduledAt, TriggerKind TriggerKind, TimeProvider Time, TimeZoneInfo TimeZone)

@@ -2,8 +2,9 @@ using System.Text.RegularExpressions;
 
 namespace Supervisor.Jobs;
 
-/// <summary>One registered job: its name (the Quartz job and trigger name, the key in job_runs and in <c>Jobs:</c>) and its pass.</summary>
-public sealed record JobRegistration(string Name, Type JobType);
+/// <summary>One registered job: its name (the Hangfire recurring job id, the key in job_runs and in <c>Jobs:</c>), its pass and the name the office reads.</summary>
+/// <param name="DisplayName">In Chinese, for the Hangfire Dashboard and the console (节点扫描).</param>
+public sealed record JobRegistration(string Name, Type JobType, string DisplayName);
 
 /// <summary>The jobs this build registered, by name.</summary>
 public sealed partial class JobCatalog
@@ -33,6 +34,9 @@ public sealed partial class JobCatalog
     public IReadOnlyList<string> Names { get; }
 
     public JobRegistration? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>The Chinese name of a job, or its id when this build does not have it.</summary>
+    public string DisplayName(string name) => Find(name)?.DisplayName ?? name;
 
     /// <summary>Job names are lowercase words joined by hyphens: they appear in configuration keys, environment variables and URLs.</summary>
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);

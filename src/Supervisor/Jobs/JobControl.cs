@@ -1,45 +1,45 @@
-using Quartz;
-using Supervisor.Core;
+using Hangfire;
+using Hangfire.States;
 using Supervisor.Infrastructure.Postgres;
 
 namespace Supervisor.Jobs;
 
 /// <summary>
-/// The console's hold on the running clustered scheduler (serve): list, trigger now, pause, resume. A trigger fired
-/// here runs on whichever node acquires it, recorded in job_runs as a manual run like <c>job run</c>.
+/// The console's and API's hold on the jobs: list, trigger now, pause, resume. "Trigger now" enqueues a Hangfire job
+/// that any node's worker runs, recorded in job_runs as a manual run like <c>job run</c>; pause and resume are ours
+/// (job_pauses), read by every pass on every node.
 /// </summary>
 public sealed class JobControl(
-    [FromKeyedServices(JobsServiceCollectionExtensions.SchedulerName)] ISchedulerFactory schedulers,
-    JobCatalog catalog,
+    IBackgroundJobClient client,
+    JobPassRunner runner,
     JobListing listing,
+    JobPauseStore pauses,
     AuditLog audit,
     TimeProvider time)
 {
-    public async Task<IReadOnlyList<JobListRow>> ListAsync(CancellationToken ct) => await listing.ListAsync(await schedulers.GetScheduler(ct), ct);
+    public Task<IReadOnlyList<JobListRow>> ListAsync(CancellationToken ct) => listing.ListAsync(ct);
 
-    public async Task TriggerAsync(string name, string actor, CancellationToken ct)
+    /// <returns>The Hangfire job id of the pass.</returns>
+    public async Task<string> TriggerAsync(string name, string actor, CancellationToken ct)
     {
-        var key = Key(name);
-        var now = time.GetUtcNow();
-        var scheduler = await schedulers.GetScheduler(ct);
-        await scheduler.TriggerJob(key, JobFire.ManualData(now), ct);
-        await audit.WriteAsync(now, actor, "job.trigger", $"job:{key.Name}", null, ct);
+        var job = runner.Require(name).Name;
+        var id = client.Create<HangfireJobs>(j => j.RunNowAsync(job, "manual", null, CancellationToken.None), new EnqueuedState());
+        await audit.WriteAsync(time.GetUtcNow(), actor, "job.trigger", $"job:{job}", null, ct);
+        return id;
     }
 
     public async Task PauseAsync(string name, string actor, CancellationToken ct)
     {
-        var key = Key(name);
-        await (await schedulers.GetScheduler(ct)).PauseJob(key, ct);
-        await audit.WriteAsync(time.GetUtcNow(), actor, "job.pause", $"job:{key.Name}", null, ct);
+        var job = runner.Require(name).Name;
+        var now = time.GetUtcNow();
+        await pauses.PauseAsync(job, now, actor, ct);
+        await audit.WriteAsync(now, actor, "job.pause", $"job:{job}", null, ct);
     }
 
     public async Task ResumeAsync(string name, string actor, CancellationToken ct)
     {
-        var key = Key(name);
-        await (await schedulers.GetScheduler(ct)).ResumeJob(key, ct);
-        await audit.WriteAsync(time.GetUtcNow(), actor, "job.resume", $"job:{key.Name}", null, ct);
+        var job = runner.Require(name).Name;
+        await pauses.ResumeAsync(job, ct);
+        await audit.WriteAsync(time.GetUtcNow(), actor, "job.resume", $"job:{job}", null, ct);
     }
-
-    private JobKey Key(string name) =>
-        JobSchedules.JobKey((catalog.Find(name) ?? throw new BadInputException($"没有名为 {name} 的作业")).Name);
 }

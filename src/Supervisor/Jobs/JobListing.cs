@@ -1,15 +1,17 @@
+using Hangfire;
+using Hangfire.Storage;
 using Microsoft.Extensions.Options;
-using Quartz;
 using Supervisor.Core.Calendar;
 using Supervisor.Infrastructure.Postgres;
 
 namespace Supervisor.Jobs;
 
-/// <summary>One job as <c>job list</c> shows it.</summary>
-/// <param name="State">The stored trigger's Quartz state (Normal, Paused, Blocked, Error…), or why there is none.</param>
-/// <param name="StoredCron">The stored trigger's cron when it differs from configuration (serve reschedules it at start-up).</param>
+/// <summary>One job as <c>job list</c>, the console and the API show it.</summary>
+/// <param name="State">Normal, Paused (ours), Disabled, NotScheduled (no serve has started with it yet) or Error (Hangfire's message).</param>
+/// <param name="StoredCron">The recurring job's cron in Hangfire when it differs from configuration (serve updates it at start-up).</param>
 public sealed record JobListRow(
     string Name,
+    string DisplayName,
     string Cron,
     WorkingDayRule Rule,
     string TimeZone,
@@ -18,90 +20,85 @@ public sealed record JobListRow(
     DateTimeOffset? PreviousFire,
     string State,
     string? StoredCron,
+    JobPause? Pause,
     JobRun? LastRun);
 
-/// <summary>Reads the registered jobs' configuration, their triggers in the Quartz store and their last runs.</summary>
+/// <summary>Reads the registered jobs' configuration, their recurring jobs in Hangfire, their pauses and their last runs.</summary>
 public sealed class JobListing(
-    [FromKeyedServices(JobsServiceCollectionExtensions.SchedulerName)] ISchedulerFactory schedulers,
+    JobStorage storage,
     JobCatalog catalog,
     IOptions<JobsOptions> options,
     CalendarStore calendars,
     JobRunStore runs,
+    JobPauseStore pauses,
     TimeZoneInfo zone,
     TimeProvider time)
 {
-    /// <summary>For <c>job list</c>: reads the store through a scheduler that is never started, then releases it.</summary>
     public async Task<IReadOnlyList<JobListRow>> ListAsync(CancellationToken ct)
     {
-        var scheduler = await schedulers.GetScheduler(ct);
-        try
-        {
-            return await ListAsync(scheduler, ct);
-        }
-        finally
-        {
-            // Never started, so this node never joined the cluster; shutting down only releases the store.
-            await scheduler.Shutdown(waitForJobsToComplete: false, CancellationToken.None);
-        }
-    }
-
-    /// <summary>Through a scheduler the caller owns (the console's running one): never shuts it down.</summary>
-    public async Task<IReadOnlyList<JobListRow>> ListAsync(IScheduler scheduler, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(scheduler);
         var calendar = await calendars.LoadAsync(ct);
         var lastRuns = await runs.LatestPerJobAsync(ct);
+        var paused = await pauses.AllAsync(ct);
+        List<RecurringJobDto> stored;
+        using (var connection = storage.GetConnection())
+        {
+            stored = connection.GetRecurringJobs();
+        }
+
         var now = time.GetUtcNow();
         var rows = new List<JobListRow>();
+        foreach (var job in catalog.All)
         {
-            foreach (var job in catalog.All)
+            var schedule = options.Value.Schedules[job.Name];
+            var recurring = stored.FirstOrDefault(r => string.Equals(r.Id, job.Name, StringComparison.Ordinal));
+            var pause = paused.GetValueOrDefault(job.Name);
+            string state;
+            string? storedCron = null;
+            DateTimeOffset? next = null;
+            if (!schedule.Enabled)
             {
-                var schedule = options.Value.Schedules[job.Name];
-                var key = JobSchedules.TriggerKey(job.Name);
-                var stored = await scheduler.GetTrigger(key, ct);
-                string state;
-                string? storedCron = null;
-                DateTimeOffset? next = null;
-                if (stored is null)
+                state = recurring is null ? "Disabled" : "Disabled (serve removes its recurring job)";
+            }
+            else if (recurring is null)
+            {
+                state = "NotScheduled";
+                next = FromConfiguration(schedule, calendar, now);
+            }
+            else
+            {
+                state = pause is not null ? "Paused" : recurring.Error is { Length: > 0 } error ? "Error: " + error : "Normal";
+                if (!string.Equals(recurring.Cron, schedule.Cron, StringComparison.Ordinal) || !string.Equals(recurring.TimeZoneId, zone.Id, StringComparison.Ordinal))
                 {
-                    state = schedule.Enabled ? "not stored yet (serve schedules it)" : "disabled";
-                    if (schedule.Enabled)
-                    {
-                        next = NextFromConfiguration(schedule, calendar, now);
-                    }
+                    // Configuration changed since serve last started: it updates the recurring job, so configuration says what comes next.
+                    storedCron = $"{recurring.Cron} {recurring.TimeZoneId}";
+                    next = FromConfiguration(schedule, calendar, now);
                 }
                 else
                 {
-                    state = (await scheduler.GetTriggerState(key, ct)).ToString();
-                    if (!schedule.Enabled)
-                    {
-                        state += ", disabled (serve removes it)";
-                    }
-                    else if (stored is ICronTrigger cron && !JobSchedules.Matches(cron, schedule, zone))
-                    {
-                        // Configuration changed since the trigger was stored: the next serve start reschedules it, so
-                        // the configured cron is the one to read the next fire from.
-                        storedCron = $"{cron.CronExpressionString} {cron.TimeZone.Id}";
-                        next = NextFromConfiguration(schedule, calendar, now);
-                    }
-                    else
-                    {
-                        // A stored next fire in the past means no node has run since; the scheduler fires it once on start.
-                        var first = stored.NextFireTimeUtc is { } n && n >= now ? n : stored.GetFireTimeAfter(now);
-                        next = JobSchedules.NextEffectiveFire(first, t => stored.GetFireTimeAfter(t), schedule.Rule, calendar, zone);
-                    }
+                    // A stored next execution in the past means no node has run since; the first one to start fires it once.
+                    var first = recurring.NextExecution is { } n && new DateTimeOffset(DateTime.SpecifyKind(n, DateTimeKind.Utc)) >= now
+                        ? new DateTimeOffset(DateTime.SpecifyKind(n, DateTimeKind.Utc))
+                        : now;
+                    var fireTimes = JobSchedules.CronFireTimes(schedule.Cron, zone);
+                    next = JobSchedules.NextEffectiveFire(first == now ? fireTimes(now) : first, fireTimes, schedule.Rule, calendar, zone);
                 }
-
-                rows.Add(new JobListRow(
-                    job.Name, schedule.Cron, schedule.Rule, zone.Id, schedule.Enabled, next, stored?.PreviousFireTimeUtc, state, storedCron,
-                    lastRuns.GetValueOrDefault(job.Name)));
             }
+
+            if (pause is not null && state == "NotScheduled")
+            {
+                state = "Paused";
+            }
+
+            var previous = recurring?.LastExecution is { } last ? new DateTimeOffset(DateTime.SpecifyKind(last, DateTimeKind.Utc)) : (DateTimeOffset?)null;
+            rows.Add(new JobListRow(
+                job.Name, job.DisplayName, schedule.Cron, schedule.Rule, zone.Id, schedule.Enabled, next, previous, state, storedCron, pause,
+                lastRuns.GetValueOrDefault(job.Name)));
         }
 
         return rows;
     }
 
-    private DateTimeOffset? NextFromConfiguration(JobSchedule schedule, WorkingCalendar calendar, DateTimeOffset now)
+    private DateTimeOffset? FromConfiguration(JobSchedule schedule, WorkingCalendar calendar, DateTimeOffset now)
     {
         var fireTimes = JobSchedules.CronFireTimes(schedule.Cron, zone);
         return JobSchedules.NextEffectiveFire(fireTimes(now), fireTimes, schedule.Rule, calendar, zone);

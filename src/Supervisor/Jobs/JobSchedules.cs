@@ -1,67 +1,63 @@
-using Quartz;
+using Cronos;
 using Supervisor.Core.Calendar;
 
 namespace Supervisor.Jobs;
 
-/// <summary>How a job's schedule becomes a Quartz job and trigger, and when it will next really do its work.</summary>
+/// <summary>Cron arithmetic for the jobs: which slot a Hangfire fire is for, and when a job will next really do its work.</summary>
 public static class JobSchedules
 {
-    /// <summary>The Quartz group of every Supervisor job and trigger.</summary>
-    public const string Group = "supervisor";
-
     /// <summary>How many cron fire times <see cref="NextEffectiveFire"/> looks at: over a year of a daily cron, enough for any working-day rule.</summary>
     public const int MaxFireTimesScanned = 400;
 
-    public static JobKey JobKey(string name) => new(name, Group);
+    // Windows searched backwards for the latest occurrence: short first, so a frequent cron costs a few dozen steps.
+    private static readonly TimeSpan[] SlotWindows =
+        [TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), TimeSpan.FromDays(1), TimeSpan.FromDays(32), TimeSpan.FromDays(367), TimeSpan.FromDays(5 * 366)];
 
-    public static TriggerKey TriggerKey(string name) => new(name, Group);
-
-    /// <summary>Durable (it stays while its trigger is removed, for <c>job run</c>) and recovered when its node dies mid-fire.</summary>
-    /// <remarks>
-    /// Quartz advances the trigger past a slot when it marks the slot fired, before our listener records it in
-    /// job_runs. A node killed between the two would lose the slot unless the job requests recovery: then another node
-    /// fires it again (Quartz's recovery trigger) once it finds the node dead. <see cref="JobRunRecorder"/> lets that
-    /// fire run only if the slot has no run yet, so a pass the dead node had recorded — finished or cut off — is not
-    /// run again; the next fire catches up on what it left.
-    /// </remarks>
-    public static IJobDetail JobDetail(string name) =>
-        JobBuilder.Create<SupervisorJobAdapter>()
-            .WithIdentity(JobKey(name))
-            .WithDescription($"Supervisor job {name}")
-            .StoreDurably(true)
-            .RequestRecovery(true)
-            .Build();
-
-    /// <summary>The job's cron trigger in the office's zone, starting at <paramref name="clock"/>'s now.</summary>
-    /// <remarks>
-    /// Misfire policy: a fire missed by more than <c>Jobs:MisfireThreshold</c> (all nodes down, or blocked behind a long
-    /// pass) is fired once as soon as a node can, then the cron goes on — <see cref="CronTriggerMisfireInstruction.FireAndProceed"/>,
-    /// Quartz's "fire once now". However many slots were missed, the job runs once: each pass works from the state of
-    /// the database, so one late pass does what the missed ones would have. Firing every missed slot would send a
-    /// day's reminder-dispatch passes in a burst; doing nothing would drop the 09:00 digest until tomorrow.
-    /// </remarks>
-    public static ITrigger Trigger(string name, JobSchedule schedule, TimeZoneInfo zone, TimeProvider clock)
+    /// <summary>
+    /// Parses a cron the way Hangfire does: five fields ("min hour day month weekday"), or six with seconds first.
+    /// </summary>
+    /// <exception cref="CronFormatException">It does not parse; the message says why.</exception>
+    public static CronExpression Parse(string cron)
     {
-        ArgumentNullException.ThrowIfNull(schedule);
-        return TriggerBuilder.Create(clock)
-            .WithIdentity(TriggerKey(name))
-            .ForJob(JobKey(name))
-            .WithDescription($"{schedule.Cron} {zone.Id}, rule {schedule.Rule}")
-            .WithSchedule(CronScheduleBuilder.Create(schedule.Cron)
-                .InTimeZone(zone)
-                .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
-            .StartAt(clock.GetUtcNow())
-            .Build();
+        ArgumentNullException.ThrowIfNull(cron);
+        var fields = cron.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Length;
+        if (fields is not (5 or 6))
+        {
+            throw new CronFormatException($"it has {fields} fields; a cron has 5 (min hour day month weekday) or 6 (seconds first)");
+        }
+
+        return CronExpression.Parse(cron, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
     }
 
-    /// <summary>Whether a stored trigger fires as configured: same cron, zone and misfire policy.</summary>
-    public static bool Matches(ICronTrigger stored, JobSchedule schedule, TimeZoneInfo zone)
+    /// <summary>
+    /// The slot a fire at <paramref name="time"/> is for: the latest occurrence of the cron at or before it, in the office's
+    /// zone; null when there is none in the last five years.
+    /// </summary>
+    /// <remarks>
+    /// Hangfire's default (relaxed) misfire handling stamps a recurring job's <c>Time</c> with the scheduler's clock when
+    /// it notices the occurrence is due (up to one polling interval late), and after downtime fires once "now" for all
+    /// the occurrences it missed. Rounding down to the occurrence names the slot the same on every node and every
+    /// re-fetch, which is what the once-per-slot claim in job_runs needs; after downtime it names the latest missed slot,
+    /// so the catch-up pass is one pass, for the newest slot.
+    /// </remarks>
+    public static DateTimeOffset? SlotOf(CronExpression cron, TimeZoneInfo zone, DateTimeOffset time)
     {
-        ArgumentNullException.ThrowIfNull(stored);
-        ArgumentNullException.ThrowIfNull(schedule);
-        return string.Equals(stored.CronExpressionString, schedule.Cron, StringComparison.Ordinal)
-            && string.Equals(stored.TimeZone.Id, zone.Id, StringComparison.Ordinal)
-            && stored.MisfireInstruction == CronTriggerMisfireInstruction.FireAndProceed;
+        ArgumentNullException.ThrowIfNull(cron);
+        foreach (var window in SlotWindows)
+        {
+            DateTimeOffset? latest = null;
+            foreach (var occurrence in cron.GetOccurrences(time - window, time, zone, fromInclusive: true, toInclusive: true))
+            {
+                latest = occurrence;
+            }
+
+            if (latest is not null)
+            {
+                return latest;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -86,10 +82,10 @@ public static class JobSchedules
         return null;
     }
 
-    /// <summary>The configured cron's fire times after <paramref name="after"/>, for a job whose trigger is not stored yet.</summary>
+    /// <summary>The cron's fire times after a given instant, in the office's zone.</summary>
     public static Func<DateTimeOffset, DateTimeOffset?> CronFireTimes(string cron, TimeZoneInfo zone)
     {
-        var expression = new CronExpression(cron, zone);
-        return expression.GetNextValidTimeAfter;
+        var expression = Parse(cron);
+        return after => expression.GetNextOccurrence(after, zone);
     }
 }

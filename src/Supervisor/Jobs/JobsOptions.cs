@@ -1,29 +1,46 @@
 using System.Globalization;
+using Cronos;
 using Microsoft.Extensions.Options;
-using Quartz;
 using Supervisor.Core.Calendar;
 
 namespace Supervisor.Jobs;
 
 /// <summary>
 /// Configuration section "Jobs": one sub-section per job, named like the job (<c>Jobs:housekeeping:Cron</c>, env
-/// <c>Jobs__housekeeping__Cron</c>), beside the cluster settings. The time zone is <c>Supervisor:TimeZone</c>.
+/// <c>Jobs__housekeeping__Cron</c>), beside the Hangfire server settings. The time zone is <c>Supervisor:TimeZone</c>.
 /// </summary>
+/// <remarks>
+/// The server settings trade pick-up latency for idle load: every worker polls the queue, and the schedulers poll for
+/// due recurring and delayed jobs. Their defaults keep an idle node under one statement a second (docs/scheduling.md):
+/// a recurring pass starts up to <see cref="SchedulePollingInterval"/> after its slot, and a job enqueued by another
+/// process waits up to <see cref="QueuePollInterval"/>; one enqueued in the same process (the immediate dispatch after
+/// a compose) wakes a local worker at once.
+/// </remarks>
 public sealed class JobsOptions
 {
     public const string Section = "Jobs";
 
-    /// <summary>
-    /// How often a node records in the Quartz store that it is alive; a node silent for about two intervals is taken as
-    /// dead and the fires it had taken are recovered. Each check-in is 9 statements (docs/BENCHMARKS.md, idle scheduler):
-    /// 30 s keeps an idle node under one statement a second. Triggers are never owned by a node — a survivor fires the
-    /// next slot of every trigger whether or not the dead node has been detected yet; only a fire the dead node had
-    /// already taken waits for the detection.
-    /// </summary>
-    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Hangfire workers per node: passes that can run at once on it.</summary>
+    public int WorkerCount { get; set; } = 2;
 
-    /// <summary>A fire later than this is a misfire and follows the misfire policy (one catch-up run) instead of firing every missed slot.</summary>
-    public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often an idle worker asks the queue for a job.</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a node looks for recurring jobs (and delayed jobs) that are due.</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a node writes its heartbeat (the dashboard's 服务器 page).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a fetched job stays invisible to other workers without a sign of life. Sliding: a running pass keeps
+    /// extending it, so a long pass is never fetched a second time; a pass whose node died is fetched again after this
+    /// and finds its claim in job_runs taken.
+    /// </summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a Hangfire lock held by a node that died blocks the others (recurring-job updates).</summary>
+    public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Schedules by job name (case-insensitive, as configuration keys are).</summary>
     public Dictionary<string, JobSchedule> Schedules { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -32,24 +49,47 @@ public sealed class JobsOptions
     // by the binder as an unexplained failure.
     internal List<string> BindingErrors { get; } = [];
 
-    /// <summary>Reads the section: the two cluster settings, then every other child as a job's schedule.</summary>
+    /// <summary>Reads the section: the server settings, then every other child as a job's schedule.</summary>
     public static void Bind(IConfigurationSection section, JobsOptions options)
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(options);
         foreach (var child in section.GetChildren())
         {
-            if (child.Key.Equals(nameof(CheckinInterval), StringComparison.OrdinalIgnoreCase))
+            switch (child.Key.ToLowerInvariant())
             {
-                options.CheckinInterval = ReadTimeSpan(child, options.CheckinInterval, options.BindingErrors);
-            }
-            else if (child.Key.Equals(nameof(MisfireThreshold), StringComparison.OrdinalIgnoreCase))
-            {
-                options.MisfireThreshold = ReadTimeSpan(child, options.MisfireThreshold, options.BindingErrors);
-            }
-            else
-            {
-                options.Schedules[child.Key] = JobSchedule.Read(child, options.BindingErrors);
+                case "workercount":
+                    if (!string.IsNullOrWhiteSpace(child.Value))
+                    {
+                        if (int.TryParse(child.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var workers))
+                        {
+                            options.WorkerCount = workers;
+                        }
+                        else
+                        {
+                            options.BindingErrors.Add($"{child.Path} '{child.Value}' is not a whole number");
+                        }
+                    }
+
+                    break;
+                case "queuepollinterval":
+                    options.QueuePollInterval = ReadTimeSpan(child, options.QueuePollInterval, options.BindingErrors);
+                    break;
+                case "schedulepollinginterval":
+                    options.SchedulePollingInterval = ReadTimeSpan(child, options.SchedulePollingInterval, options.BindingErrors);
+                    break;
+                case "heartbeatinterval":
+                    options.HeartbeatInterval = ReadTimeSpan(child, options.HeartbeatInterval, options.BindingErrors);
+                    break;
+                case "invisibilitytimeout":
+                    options.InvisibilityTimeout = ReadTimeSpan(child, options.InvisibilityTimeout, options.BindingErrors);
+                    break;
+                case "distributedlocktimeout":
+                    options.DistributedLockTimeout = ReadTimeSpan(child, options.DistributedLockTimeout, options.BindingErrors);
+                    break;
+                default:
+                    options.Schedules[child.Key] = JobSchedule.Read(child, options.BindingErrors);
+                    break;
             }
         }
     }
@@ -74,10 +114,10 @@ public sealed class JobsOptions
 /// <summary>When one job fires and on which days it does its work.</summary>
 public sealed class JobSchedule
 {
-    /// <summary>Quartz cron with seconds: "sec min hour day-of-month month day-of-week", one of the two day fields '?'.</summary>
+    /// <summary>Cron as Hangfire reads it: "min hour day month weekday", or six fields with seconds first.</summary>
     public string Cron { get; set; } = "";
 
-    /// <summary>False: the job's trigger is removed from the store at start-up; <c>job run</c> still runs it by hand.</summary>
+    /// <summary>False: the job's recurring job is removed from Hangfire at <c>serve</c> start-up; <c>job run</c> still runs it by hand.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>On which local dates a fire does the work; on the others it is recorded as skipped.</summary>
@@ -114,22 +154,23 @@ public sealed class JobSchedule
     }
 }
 
-/// <summary>Every configured cron parses, every registered job has a schedule, the cluster timings are sane.</summary>
+/// <summary>Every configured cron parses, every registered job has a schedule, the server settings are sane.</summary>
 public sealed class JobsOptionsValidator(JobCatalog catalog) : IValidateOptions<JobsOptions>
 {
     public ValidateOptionsResult Validate(string? name, JobsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>(options.BindingErrors);
-        if (options.CheckinInterval < TimeSpan.FromMilliseconds(500) || options.CheckinInterval > TimeSpan.FromMinutes(10))
+        if (options.WorkerCount is < 1 or > 64)
         {
-            failures.Add($"Jobs:CheckinInterval {options.CheckinInterval} must be between 00:00:00.5 and 00:10:00");
+            failures.Add($"Jobs:WorkerCount {options.WorkerCount} must be between 1 and 64");
         }
 
-        if (options.MisfireThreshold < TimeSpan.FromSeconds(1))
-        {
-            failures.Add($"Jobs:MisfireThreshold {options.MisfireThreshold} must be at least 00:00:01");
-        }
+        Between(failures, "QueuePollInterval", options.QueuePollInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(10));
+        Between(failures, "SchedulePollingInterval", options.SchedulePollingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        Between(failures, "HeartbeatInterval", options.HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        Between(failures, "InvisibilityTimeout", options.InvisibilityTimeout, TimeSpan.FromSeconds(5), TimeSpan.FromDays(1));
+        Between(failures, "DistributedLockTimeout", options.DistributedLockTimeout, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1));
 
         foreach (var (job, schedule) in options.Schedules.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
@@ -137,7 +178,7 @@ public sealed class JobsOptionsValidator(JobCatalog catalog) : IValidateOptions<
             {
                 if (schedule.Enabled && catalog.Find(job) is not null)
                 {
-                    failures.Add($"Jobs:{job}:Cron is missing: job '{job}' needs a Quartz cron expression (e.g. \"0 0 3 * * ?\") or Enabled false");
+                    failures.Add($"Jobs:{job}:Cron is missing: job '{job}' needs a cron expression (e.g. \"0 3 * * *\") or Enabled false");
                 }
 
                 continue;
@@ -145,7 +186,7 @@ public sealed class JobsOptionsValidator(JobCatalog catalog) : IValidateOptions<
 
             if (CronError(schedule.Cron) is { } error)
             {
-                failures.Add($"Jobs:{job}:Cron '{schedule.Cron}' is not a valid Quartz cron expression for job '{job}' (sec min hour day-of-month month day-of-week): {error}");
+                failures.Add($"Jobs:{job}:Cron '{schedule.Cron}' is not a valid cron expression for job '{job}' (min hour day month weekday, or seconds first): {error}");
             }
         }
 
@@ -160,17 +201,25 @@ public sealed class JobsOptionsValidator(JobCatalog catalog) : IValidateOptions<
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>Quartz's own reason a cron does not parse, or null when it does.</summary>
+    /// <summary>Why a cron does not parse the way Hangfire reads it, or null when it does.</summary>
     public static string? CronError(string cron)
     {
         try
         {
-            _ = CronExpression.Parse(cron);
+            _ = JobSchedules.Parse(cron);
             return null;
         }
-        catch (FormatException ex)
+        catch (CronFormatException ex)
         {
             return ex.Message.TrimEnd('.');
+        }
+    }
+
+    private static void Between(List<string> failures, string setting, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"Jobs:{setting} {value} must be between {min} and {max}"));
         }
     }
 }

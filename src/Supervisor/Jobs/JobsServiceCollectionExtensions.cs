@@ -1,33 +1,21 @@
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Quartz;
+using Supervisor.Hosting;
 using Supervisor.Infrastructure.Postgres;
 
 namespace Supervisor.Jobs;
 
-/// <summary>Which Quartz scheduler a command needs.</summary>
-public enum SchedulerMode
-{
-    /// <summary><c>serve</c>: the persistent store on our database, clustered, started by the host.</summary>
-    Cluster,
-
-    /// <summary><c>job list</c>: the same store, read but never started, so this process does not join the cluster.</summary>
-    StoreReader,
-
-    /// <summary><c>job run</c>: a private in-memory scheduler in this process, through the same job adapter and listeners.</summary>
-    InMemory,
-}
-
 public static class JobsServiceCollectionExtensions
 {
-    public const string SchedulerName = "supervisor";
-
     /// <summary>
-    /// Registers a job: one line per job, e.g. <c>services.AddSupervisorJob&lt;MilestoneScanJob&gt;("milestone-scan")</c>,
+    /// Registers a job: one line per job, e.g. <c>services.AddSupervisorJob&lt;MilestoneScanJob&gt;("milestone-scan", "节点扫描")</c>,
     /// plus its <c>Jobs:milestone-scan</c> section in appsettings.json. The job is resolved in a scope per pass.
     /// </summary>
-    public static IServiceCollection AddSupervisorJob<TJob>(this IServiceCollection services, string name)
+    public static IServiceCollection AddSupervisorJob<TJob>(this IServiceCollection services, string name, string displayName)
         where TJob : class, ISupervisorJob
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -41,102 +29,97 @@ public static class JobsServiceCollectionExtensions
             throw new InvalidOperationException($"Job '{name}' is registered twice.");
         }
 
-        services.AddSingleton(new JobRegistration(name, typeof(TJob)));
+        services.AddSingleton(new JobRegistration(name, typeof(TJob), displayName));
         services.AddKeyedScoped<ISupervisorJob, TJob>(name);
         return services;
     }
 
-    /// <summary>What every command shares: options, the catalog, recording, the adapter, and the jobs this build has.</summary>
+    /// <summary>
+    /// What every command shares: options, the catalog, the pass runner, Hangfire's storage and client (so a compose run
+    /// by hand can still start a dispatch on the serving nodes), and the jobs this build has. No Hangfire server: that is
+    /// <see cref="AddSupervisorHangfireServer"/>, for <c>serve</c>.
+    /// </summary>
     public static IServiceCollection AddSupervisorJobs(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<JobsOptions>().Configure(o => JobsOptions.Bind(configuration.GetSection(JobsOptions.Section), o)).ValidateOnStart();
+        services.AddValidatedOptions<JobsOptions>(o => JobsOptions.Bind(configuration.GetSection(JobsOptions.Section), o));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>());
-        services.AddOptions<HousekeepingOptions>().Bind(configuration.GetSection(HousekeepingOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HousekeepingOptions>, HousekeepingOptionsValidator>());
+        services.AddValidatedOptions<HousekeepingOptions, HousekeepingOptionsValidator>(configuration.GetSection(HousekeepingOptions.Section));
 
         services.TryAddSingleton<JobCatalog>();
         services.TryAddSingleton<JobRunStore>();
+        services.TryAddSingleton<JobPauseStore>();
         services.TryAddSingleton<HousekeepingStore>();
-        services.TryAddSingleton<JobRunRecorder>();
-        services.TryAddTransient<SupervisorJobAdapter>();
-        services.TryAddSingleton<ManualJobRunner>();
+        services.TryAddSingleton<JobPassRunner>();
+        services.TryAddTransient<HangfireJobs>();
         services.TryAddSingleton<JobListing>();
         services.TryAddSingleton<JobControl>();
+        services.TryAddSingleton<ImmediateDispatch>();
+        services.AddSupervisorHangfireStorage();
 
         // The jobs of this build, one line each; the others are added by their own features.
-        services.AddSupervisorJob<MilestoneScanJob>("milestone-scan");
-        services.AddSupervisorJob<RatesSnapshotJob>("rates-snapshot");
-        services.AddSupervisorJob<HousekeepingJob>("housekeeping");
-        services.AddSupervisorJob<UnitDigestJob>("unit-digest");
-        services.AddSupervisorJob<ReminderDispatchJob>("reminder-dispatch");
-        services.AddSupervisorJob<SupervisionDigestJob>("supervision-digest");
+        services.AddSupervisorJob<MilestoneScanJob>("milestone-scan", "节点扫描");
+        services.AddSupervisorJob<RatesSnapshotJob>("rates-snapshot", "完成率快照");
+        services.AddSupervisorJob<HousekeepingJob>("housekeeping", "历史清理");
+        services.AddSupervisorJob<UnitDigestJob>("unit-digest", "单位每日提醒");
+        services.AddSupervisorJob<ReminderDispatchJob>("reminder-dispatch", "催办发送");
+        services.AddSupervisorJob<SupervisionDigestJob>("supervision-digest", "督查通报");
         return services;
     }
 
-    /// <summary>The Quartz scheduler named "supervisor", as <paramref name="mode"/> needs it.</summary>
-    public static IServiceCollection AddSupervisorScheduler(this IServiceCollection services, SchedulerMode mode)
+    /// <summary>
+    /// Hangfire's storage on our database (schema <see cref="Migrator.HangfireSchema"/>, made by <c>supervisor migrate</c>,
+    /// never here) through our one NpgsqlDataSource, and its client. Registered in the container, not in Hangfire's
+    /// static <c>JobStorage.Current</c>, so several hosts in one process (the tests) each keep their own database.
+    /// </summary>
+    private static IServiceCollection AddSupervisorHangfireStorage(this IServiceCollection services)
     {
-        services.AddQuartz(SchedulerName, q =>
+        services.TryAddSingleton<JobStorage>(sp =>
         {
-            // Each process is its own cluster node, with an id generated at start-up ("AUTO": host name and clock).
-            q.ConfigureScheduler(s => s.GenerateInstanceId = true);
-
-            // Quartz keeps the real clock even under --as-of; only the passes read the injected TimeProvider.
-            q.UseTimeProvider(TimeProvider.System);
-            q.UseDefaultThreadPool(4);
-
-            // All triggers: a manual run's trigger (TriggerJob) is named and grouped by Quartz, not by us.
-            q.AddTriggerListener(sp => sp.GetRequiredService<JobRunRecorder>(), [Matchers.AllTriggers()]);
-            q.AddJobListener(sp => sp.GetRequiredService<JobRunRecorder>(), [GroupMatcher<JobKey>.GroupEquals(JobSchedules.Group)]);
-
-            if (mode == SchedulerMode.InMemory)
+            // Applies the serializer settings below before anything is written with them.
+            _ = sp.GetRequiredService<IGlobalConfiguration>();
+            var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+            return new PostgreSqlStorage(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>()), new PostgreSqlStorageOptions
             {
-                q.UseInMemoryStore(_ => { });
-                return;
-            }
-
-            q.UsePersistentStore(store =>
-            {
-                // Our pooled data source: one pool per process, the same connection string as everything else.
-                store.UsePostgres(ds => ds.DataSourceFactory = sp => sp.GetRequiredService<NpgsqlDataSource>());
-                store.UseClustering(_ => { });
-                store.UseSystemTextJsonSerializer(_ => { });
-                store.ConfigureStore(s =>
-                {
-                    // One node at a time acquires triggers, under the TRIGGER_ACCESS row lock.
-                    s.AcquireTriggersWithinLock = true;
-
-                    // The qrtz_* tables come from sql/0003 via `supervisor migrate`; Quartz only checks they are there.
-                    s.SchemaProvisioning = SchemaProvisioning.Validate;
-                });
+                SchemaName = Migrator.HangfireSchema,
+                PrepareSchemaIfNecessary = false,
+                QueuePollInterval = jobs.QueuePollInterval,
+                InvisibilityTimeout = jobs.InvisibilityTimeout,
+                UseSlidingInvisibilityTimeout = true,
+                DistributedLockTimeout = jobs.DistributedLockTimeout,
+                AllowUnsafeValues = true,
             });
         });
-
-        // Declared jobs and triggers already stored are kept, not overwritten (FACTS: overwriting on each node's
-        // start is what fires a slot twice). JobScheduleReconciler applies configuration changes one trigger at a time.
-        services.Configure<QuartzOptions>(SchedulerName, o =>
-        {
-            o.Scheduling.OverwriteExistingData = false;
-            o.Scheduling.IgnoreDuplicates = true;
-        });
-        services.AddOptions<ClusteringOptions>(SchedulerName).Configure<IOptions<JobsOptions>>((c, jobs) =>
-        {
-            c.CheckinInterval = jobs.Value.CheckinInterval;
-
-            // A node is taken as dead after missing about one more check-in.
-            c.CheckinMisfireThreshold = jobs.Value.CheckinInterval;
-        });
-        services.AddOptions<AdoJobStoreOptions>(SchedulerName).Configure<IOptions<JobsOptions>>((s, jobs) => s.MisfireThreshold = jobs.Value.MisfireThreshold);
-        services.AddOptions<InMemoryJobStoreOptions>(SchedulerName).Configure<IOptions<JobsOptions>>((s, jobs) => s.MisfireThreshold = jobs.Value.MisfireThreshold);
-
-        if (mode == SchedulerMode.Cluster)
-        {
-            // Before Quartz's hosted service, so the store holds the configured triggers when the scheduler starts.
-            services.AddHostedService<JobScheduleReconciler>();
-            services.AddQuartzHostedService(SchedulerName, o => o.WaitForJobsToComplete = true);
-        }
-
+        services.TryAddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
         return services;
+    }
+
+    /// <summary>
+    /// <c>serve</c>: this process is a Hangfire server (one per node; all nodes share the storage). Its recurring jobs are
+    /// brought in line with configuration first, after checking the database is migrated.
+    /// </summary>
+    public static IServiceCollection AddSupervisorHangfireServer(this IServiceCollection services)
+    {
+        // Before the server's hosted service, so the recurring jobs are as configured when it starts scheduling.
+        services.AddHostedService<RecurringJobSync>();
+        services.AddHangfireServer((sp, server) =>
+        {
+            var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+            server.ServerName = JobPassRunner.NodeInstanceId;
+            server.WorkerCount = jobs.WorkerCount;
+            server.SchedulePollingInterval = jobs.SchedulePollingInterval;
+            server.HeartbeatInterval = jobs.HeartbeatInterval;
+        });
+        return services;
+    }
+
+    /// <summary>Hangfire.PostgreSql's connections come from our pooled data source: one pool per process, one connection string.</summary>
+    private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
+    {
+        public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
     }
 }

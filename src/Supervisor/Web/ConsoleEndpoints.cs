@@ -6,6 +6,7 @@ using Supervisor.Infrastructure.Postgres;
 using Supervisor.Web.Api;
 using Supervisor.Web.Auth;
 using Supervisor.Web.Pages;
+using Supervisor.Web.Security;
 
 namespace Supervisor.Web;
 
@@ -15,6 +16,16 @@ public static class ConsoleEndpoints
     public static IServiceCollection AddSupervisorConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddConsoleAuth(configuration);
+        var console = configuration.GetSection(Supervisor.Hosting.ConsoleOptions.Section).Get<Supervisor.Hosting.ConsoleOptions>() ?? new Supervisor.Hosting.ConsoleOptions();
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = console.MaxRequestBodyBytes);
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o =>
+        {
+            o.MultipartBodyLengthLimit = console.MaxRequestBodyBytes;
+            o.ValueLengthLimit = Supervisor.Core.InputLimits.FormValueBytes;
+        });
+
+        // Binding failures (no body, wrong content type, malformed JSON) throw, so RequestErrors answers them with a message.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>
@@ -25,15 +36,47 @@ public static class ConsoleEndpoints
         return services;
     }
 
-    /// <summary>The middleware, in order: who you are, whether you may, whether the form is genuine, how often you may log in.</summary>
+    /// <summary>
+    /// The middleware, in order: the client's real address and scheme (behind known proxies only), security headers,
+    /// bad input as 4xx, who you are, whether you may, whether the request is genuine, how often you may log in.
+    /// </summary>
     public static WebApplication UseSupervisorConsole(this WebApplication app)
     {
+        var console = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Supervisor.Hosting.ConsoleOptions>>().Value;
+        if (console.KnownProxies.Length > 0)
+        {
+            app.UseForwardedHeaders(ForwardedHeaders(console.KnownProxies));
+        }
+
+        app.UseSecurityHeaders();
+        app.UseRequestErrors();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseFormAntiforgery();
+        app.UseAntiforgeryOnUnsafeRequests();
         app.UseRateLimiter();
         return app;
+    }
+
+    /// <summary>
+    /// X-Forwarded-For and -Proto from the listed proxies only (one hop), so the Secure cookie and the per-address login
+    /// limits see the real client; the framework's default trust of loopback is dropped, so nobody else can claim an address.
+    /// </summary>
+    public static Microsoft.AspNetCore.Builder.ForwardedHeadersOptions ForwardedHeaders(IEnumerable<string> knownProxies)
+    {
+        var options = new Microsoft.AspNetCore.Builder.ForwardedHeadersOptions
+        {
+            ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
+            ForwardLimit = 1,
+        };
+        options.KnownIPNetworks.Clear();
+        options.KnownProxies.Clear();
+        foreach (var proxy in knownProxies)
+        {
+            options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+        }
+
+        return options;
     }
 
     public static WebApplication MapSupervisorConsole(this WebApplication app)
@@ -70,7 +113,7 @@ public static class ConsoleEndpoints
         .card .label{color:#57606a}.card .value{font-size:2rem;font-weight:bold}
         table{border-collapse:collapse;background:#fff}th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left}
         .calendar td{width:5rem;height:3.2rem;vertical-align:top}.calendar .rest{background:#fff1f0}.calendar .today{outline:2px solid #8b1a1a}
-        .notice{background:#fff8c5;padding:.5rem;border:1px solid #d4a72c}pre.message{white-space:pre-wrap;background:#fff;border:1px solid #d0d7de;padding:.6rem}
+        .notice{background:#fff8c5;padding:.5rem;border:1px solid #d4a72c}section.milestone:target{outline:3px solid #d4a72c;outline-offset:4px;background:#fffbe6}pre.message{white-space:pre-wrap;background:#fff;border:1px solid #d0d7de;padding:.6rem}
         .card.red .value{color:#cf222e}.card.yellow .value{color:#9a6700}.card.green .value{color:#1a7f37}svg.trend{background:#fff;border:1px solid #d0d7de}
         .red{color:#cf222e}.yellow{color:#9a6700}.green{color:#1a7f37}
         """;

@@ -21,9 +21,6 @@ public static class Html
 
     public static string E(string? text) => Encoder.Encode(text ?? "");
 
-    /// <summary>A query-string or path value.</summary>
-    public static string U(string? text) => Uri.EscapeDataString(text ?? "");
-
     public static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Percent(double? rate) => rate is { } r ? (r * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
@@ -66,6 +63,12 @@ public static class Html
             foreach (var (href, label) in Nav)
             {
                 html.Append("<a href=\"").Append(href).Append("\">").Append(E(label)).Append("</a>");
+            }
+
+            // The Hangfire Dashboard answers admins and supervisors only (Web/Dashboard).
+            if (http.User.IsInRole("admin") || http.User.IsInRole("supervisor"))
+            {
+                html.Append("<a href=\"/hangfire\">").Append(E("调度面板")).Append("</a>");
             }
 
             html.Append("</nav><span class=\"who\">").Append(E(http.User.Identity.Name)).Append('（')

@@ -36,6 +36,24 @@ public sealed class CliTests
         Assert.Contains("'frobnicate'", result.StdErr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Smtp__Connections", "0", "Smtp:Connections 0")]
+    [InlineData("Sms__RatePerSecond", "0", "Sms:RatePerSecond 0")]
+    [InlineData("Housekeeping__KeepJobRuns", "00:10:00", "Housekeeping:KeepJobRuns")]
+    [InlineData("Supervision__DueSoonWorkingDays", "99", "Supervision:DueSoonWorkingDays")]
+    public async Task BadSettingInAnySection_StopsTheCommandBeforeWork_NamingIt(string variable, string value, string named)
+    {
+        var result = await SupervisorProcess.RunAsync(["rates"], new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Supervisor"] = "Host=127.0.0.1;Port=1;Username=postgres",
+            [variable] = value,
+        });
+
+        // Exit 2 naming the setting, before any attempt to reach the (unreachable) database.
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(named, result.StdErr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task BadTimeZone_ExitsTwo_NamingTheSetting()
     {

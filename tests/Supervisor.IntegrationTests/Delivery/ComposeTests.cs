@@ -47,7 +47,11 @@ public sealed class ComposeTests : IAsyncLifetime
         Assert.Contains("推进城区道路改造", zhang.Body, StringComparison.Ordinal);
         Assert.Contains("建设智慧园区", zhang.Body, StringComparison.Ordinal);
         var sms = Assert.Single(messages, m => m.Address == "13800000101");
-        Assert.Equal("【某县督查室】贵单位有1项任务逾期、1项临期，请于今日反馈。", sms.Body);
+        // One segment, ending in the unit's short signed link (never cut); the e-mail links to each milestone on the unit's page.
+        Assert.Matches(@"^【某县督查室】贵单位有1项任务逾期、1项临期，请今日反馈：http://127\.0\.0\.1:5080/s/[A-Za-z0-9_-]{16}$", sms.Body);
+        Assert.True(Core.Delivery.SmsText.FitsOneSegment(sms.Body), sms.Body);
+        Assert.Matches(@"http://127\.0\.0\.1:5080/u/\d+\.\d+\.[A-Za-z0-9_-]{43}#m\d+", zhang.Body);
+        Assert.DoesNotContain("/progress/", zhang.Body, StringComparison.Ordinal);
         Assert.Single(messages, m => m.Address == "li@fgj.gov.cn");
 
         // Co unit 区交通运输局 gets the level-1 notice marked 配合.

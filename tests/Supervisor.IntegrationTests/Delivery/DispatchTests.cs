@@ -76,7 +76,7 @@ public sealed class DispatchTests : IAsyncLifetime
         Assert.Contains("<table", zhang.Body, StringComparison.Ordinal);
         Assert.Equal(0, again.Claimed);
         Assert.Equal(result.Claimed, result.Sent);
-        Assert.Contains(_gateway.Accepted, a => a.Phone == "13800000101" && a.Text == "【某县督查室】贵单位有1项任务逾期、1项临期，请于今日反馈。");
+        Assert.Contains(_gateway.Accepted, a => a.Phone == "13800000101" && a.Text.StartsWith("【某县督查室】贵单位有1项任务逾期、1项临期，请今日反馈：http://127.0.0.1:5080/s/", StringComparison.Ordinal));
         Assert.Equal(0, _gateway.BadSignatures);
         Assert.Equal(0, await c.ExecuteScalarAsync<int>("select count(*)::int from messages where state <> 'sent'"));
         Assert.Equal(0, await c.ExecuteScalarAsync<int>("select count(*)::int from messages where channel = 'sms' and provider_message_id is null"));

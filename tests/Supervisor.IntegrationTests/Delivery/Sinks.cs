@@ -30,10 +30,19 @@ public sealed partial class SmtpSink : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Arguments for tests/…/Delivery/smtp_server.py (aiosmtpd with STARTTLS or TLS on connect, AUTH, 451/550 for
+    /// "defer…"/"reject…" recipients); null: aiosmtpd's own CLI, plain SMTP.
+    /// </summary>
+    public IReadOnlyList<string>? ScriptArguments { get; init; }
+
     public async Task StartAsync()
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir })
+        var arguments = ScriptArguments is null
+            ? new[] { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir }
+            : [Path.Combine(AppContext.BaseDirectory, "Delivery", "smtp_server.py"), "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--maildir", Maildir, .. ScriptArguments];
+        foreach (var a in arguments)
         {
             info.ArgumentList.Add(a);
         }
@@ -69,6 +78,15 @@ public sealed partial class SmtpSink : IAsyncDisposable
     }
 
     public sealed record Mail(string Key, string To, string Subject, string Body, string Raw);
+
+    /// <summary>Every received message parsed by MimeKit, oldest first.</summary>
+    public IReadOnlyList<MimeKit.MimeMessage> MimeMessages()
+    {
+        var dir = Path.Combine(Maildir, "new");
+        return Directory.Exists(dir)
+            ? Directory.GetFiles(dir).Select(f => (File.GetLastWriteTimeUtc(f), f)).Order().Select(p => MimeKit.MimeMessage.Load(p.f)).ToList()
+            : [];
+    }
 
     public IReadOnlyList<Mail> Messages()
     {

@@ -42,8 +42,9 @@ public sealed class ScheduledScanRestartTests(ITestOutputHelper output) : IAsync
         {
             ["ConnectionStrings__Supervisor"] = _postgres.ConnectionString,
             ["Console__Urls"] = "http://127.0.0.1:" + SmtpSink.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Jobs__milestone-scan__Cron"] = "0/2 * * * * ?",
-            ["Jobs__CheckinInterval"] = "00:00:02",
+            ["Jobs__milestone-scan__Cron"] = "*/2 * * * * *",
+            ["Jobs__SchedulePollingInterval"] = "00:00:01",
+            ["Jobs__QueuePollInterval"] = "00:00:01",
             ["Console__LinkSecret"] = SupervisorProcess.TestLinkSecret,
         };
         Assert.Equal(0, (await SupervisorProcess.RunAsync(["import", SharedFiles.Seed("003"), "--year", "2023"], env)).ExitCode);

@@ -14,6 +14,9 @@ public static class TestServices
         {
             ["ConnectionStrings:Supervisor"] = db.ConnectionString,
             ["Supervisor:TimeZone"] = "Asia/Shanghai",
+
+            // Composed reminders carry signed links, as under `serve`.
+            ["Console:LinkSecret"] = SupervisorProcess.TestLinkSecret,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -106,7 +106,7 @@ public sealed class JobCommandsTests : IAsyncLifetime
 
         Assert.True(text.ExitCode == 0, text.StdErr);
         var line = Assert.Single(text.StdOut.Split('\n'), l => l.StartsWith("housekeeping ", StringComparison.Ordinal));
-        Assert.Contains("0 0 3 * * ?", line, StringComparison.Ordinal);
+        Assert.Contains("0 3 * * *", line, StringComparison.Ordinal);
         Assert.Contains("Asia/Shanghai", line, StringComparison.Ordinal);
         Assert.Contains("03:00:00 +08:00", line, StringComparison.Ordinal);
         Assert.Contains("succeeded", line, StringComparison.Ordinal);
@@ -145,9 +145,11 @@ public sealed class JobCommandsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("Jobs__housekeeping__Cron", "0 0 25 * * ?", "Jobs:housekeeping:Cron '0 0 25 * * ?' is not a valid Quartz cron expression for job 'housekeeping'")]
+    [InlineData("Jobs__housekeeping__Cron", "0 25 * * *", "Jobs:housekeeping:Cron '0 25 * * *' is not a valid cron expression for job 'housekeeping'")]
+    [InlineData("Jobs__housekeeping__Cron", "0 0 3 * * ? 2026", "Jobs:housekeeping:Cron '0 0 3 * * ? 2026' is not a valid cron expression for job 'housekeeping' (min hour day month weekday, or seconds first): it has 7 fields")]
     [InlineData("Jobs__housekeeping__Rule", "Weekdays", "Jobs:housekeeping:Rule 'Weekdays' is not one of Always, WorkingDay")]
-    [InlineData("Jobs__CheckinInterval", "10", "Jobs:CheckinInterval 10.00:00:00 must be between")]
+    [InlineData("Jobs__QueuePollInterval", "10", "Jobs:QueuePollInterval 10.00:00:00 must be between")]
+    [InlineData("Jobs__WorkerCount", "many", "Jobs:WorkerCount 'many' is not a whole number")]
     public async Task BadJobSettings_ExitTwo_NamingTheSettingAndTheJob(string key, string value, string expected)
     {
         var env = SupervisorProcess.Env(_db);

@@ -11,7 +11,8 @@ namespace Supervisor.IntegrationTests.Jobs;
 /// <summary>The services of a <c>supervisor</c> command, built in the test process on a test database.</summary>
 internal static class JobsHost
 {
-    public static IHost Build(TestDatabase db, SchedulerMode mode, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    /// <param name="server">Whether this host is a Hangfire server, as <c>serve</c> is.</param>
+    public static IHost Build(TestDatabase db, bool server, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -25,7 +26,11 @@ internal static class JobsHost
         builder.Logging.ClearProviders();
         configure?.Invoke(builder.Services);
         builder.Services.AddSupervisor(builder.Configuration);
-        builder.Services.AddSupervisorScheduler(mode);
+        if (server)
+        {
+            builder.Services.AddSupervisorHangfireServer();
+        }
+
         var host = builder.Build();
         host.Services.ValidateOptions();
         return host;

@@ -2,7 +2,7 @@ using Supervisor.IntegrationTests.Infrastructure;
 
 namespace Supervisor.IntegrationTests.Jobs;
 
-/// <summary>The scheduler never creates its own tables: without `migrate`, serve stops with one line saying so.</summary>
+/// <summary>Hangfire never creates its own tables: without `migrate`, serve stops with one line saying so.</summary>
 public sealed class UnmigratedDatabaseTests : IAsyncLifetime
 {
     private readonly TestDatabase _db = new();
@@ -22,7 +22,7 @@ public sealed class UnmigratedDatabaseTests : IAsyncLifetime
 
         Assert.Equal(1, result.ExitCode);
         Assert.EndsWith(
-            "supervisor: the database has no complete Quartz job store (qrtz_* tables): run 'supervisor migrate' first",
+            "supervisor: the database is not migrated for this build (no migration has been applied): run 'supervisor migrate' first",
             result.StdErr.TrimEnd(),
             StringComparison.Ordinal);
     }

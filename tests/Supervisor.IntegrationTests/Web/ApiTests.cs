@@ -55,7 +55,7 @@ public sealed class ApiTests(PagesFixture fixture) : IClassFixture<PagesFixture>
             select m.id from milestones m where not exists (select 1 from task_units tu where tu.task_id = m.task_id and tu.unit_id = @unit) limit 1
             """, new { unit });
 
-        using var admin = await Host.LoggedInAsync("admin");
+        using var admin = await ConsoleHost.WithAntiforgeryHeaderAsync(await Host.LoggedInAsync("admin"));
         var created = await admin.PostAsJsonAsync($"/api/units/{unit}/tokens", new { name = "进展系统" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var token = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;

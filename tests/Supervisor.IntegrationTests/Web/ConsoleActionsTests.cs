@@ -37,6 +37,7 @@ public sealed class ConsoleActionsTests(ConsoleHost host) : IClassFixture<Consol
         Assert.Equal("cancelled", await connection.QuerySingleAsync<string>("select state from messages where id = @pending", new { pending }));
 
         // The API retries only dead messages: the one just retried is pending now.
+        await ConsoleHost.WithAntiforgeryHeaderAsync(client);
         var again = await client.PostAsync($"/api/messages/{dead}/retry", null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         var list = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/messages?state=cancelled");

@@ -108,6 +108,14 @@ public partial class ConsoleHost : IAsyncLifetime
         return await client.PostAsync(action, new FormUrlEncodedContent(values));
     }
 
+    /// <summary>Sends the page's antiforgery token as a header on every later request of this client, as a console script would.</summary>
+    public static async Task<HttpClient> WithAntiforgeryHeaderAsync(HttpClient client, string page = "/")
+    {
+        client.DefaultRequestHeaders.Remove("RequestVerificationToken");
+        client.DefaultRequestHeaders.Add("RequestVerificationToken", await TokenAsync(client, page));
+        return client;
+    }
+
     public static Task<HttpResponseMessage> LoginAsync(HttpClient client, string name, string password = Password) =>
         PostFormAsync(client, "/login", "/login", new Dictionary<string, string> { ["name"] = name, ["password"] = password });
 

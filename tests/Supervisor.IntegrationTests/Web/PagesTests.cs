@@ -42,6 +42,22 @@ public sealed class PagesTests(PagesFixture fixture) : IClassFixture<PagesFixtur
     }
 
     [Fact]
+    public async Task TaskSearch_TreatsPercentAndUnderscoreAsText_NotWildcards()
+    {
+        using var client = await Host.LoggedInAsync("viewer");
+        static int Listed(string html) => System.Text.RegularExpressions.Regex.Count(html, "href=\"/tasks/[0-9]+\"");
+
+        var all = Listed(await client.GetStringAsync("/tasks"));
+        var percent = Listed(await client.GetStringAsync("/tasks?q=%25"));
+        var underscore = Listed(await client.GetStringAsync("/tasks?q=_"));
+
+        // Six demo titles hold "%" (growth targets); none holds "_". A wildcard would list every task.
+        Assert.True(all > 10, $"the demo plan lists {all} tasks");
+        Assert.InRange(percent, 1, all - 1);
+        Assert.Equal(0, underscore);
+    }
+
+    [Fact]
     public async Task MessagesPage_PreviewsTheRemindersOwed_ThatNoMessageCarriesYet()
     {
         var engine = (Supervisor.Infrastructure.Postgres.SupervisionEngine)Host.Services.GetService(typeof(Supervisor.Infrastructure.Postgres.SupervisionEngine))!;

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Claims;
 using Supervisor.Core;
 using Supervisor.Core.Engine;
+using Microsoft.Extensions.Options;
+using Supervisor.Hosting;
 using Supervisor.Infrastructure.Postgres;
 using Supervisor.Jobs;
 using Supervisor.Web.Auth;
@@ -34,7 +36,9 @@ public sealed record MessageDto(long Id, string Channel, string Kind, string Loc
 
 public sealed record TokenRequest(string? Name);
 
-public sealed record TokenResponse(long UnitId, string Name, string Token);
+public sealed record TokenResponse(long UnitId, string Name, string Token, DateTimeOffset ExpiresAt);
+
+public sealed record ReopenRequest(string? Reason);
 
 /// <summary>
 /// JSON under /api: staff by cookie, or a unit's system by bearer token (progress and completion of its own milestones
@@ -63,6 +67,8 @@ public static class ApiEndpoints
         staff.MapPost("/jobs/{name}/resume", (string name, HttpContext http, JobControl jobs, CancellationToken ct) => JobActionAsync(jobs.ResumeAsync, name, http, ct))
             .RequireAuthorization(ConsolePolicies.Admin);
         staff.MapPost("/units/{id:long}/tokens", CreateTokenAsync).RequireAuthorization(ConsolePolicies.Admin);
+        staff.MapPost("/tokens/{tokenId:long}/revoke", RevokeTokenAsync).RequireAuthorization(ConsolePolicies.Admin);
+        staff.MapPost("/milestones/{id:long}/reopen", ReopenAsync).RequireAuthorization(ConsolePolicies.Act);
 
         // Staff who act, or a unit's token on its own milestones.
         var report = api.MapGroup("").RequireAuthorization(ReportPolicy);
@@ -190,6 +196,7 @@ public static class ApiEndpoints
         return TypedResults.Created($"/api/milestones/{id}", new ProgressResponse(reportId, id));
     }
 
+    /// <summary>办结 belongs to the lead unit (and staff): a co-unit's token reports progress only.</summary>
     private static async Task<IResult> CompleteAsync(long id, HttpContext http, ConsoleStore store, ProgressStore progress, TimeZoneInfo zone, TimeProvider time, CancellationToken ct)
     {
         if (await CheckScopeAsync(http, id, store, ct) is { } refused)
@@ -197,8 +204,31 @@ public static class ApiEndpoints
             return refused;
         }
 
+        if (TokenUnit(http.User) is { } unit && !await store.UnitLeadsMilestoneAsync(unit, id, ct))
+        {
+            return Forbidden("只有牵头单位可以办结；配合单位请报送进展");
+        }
+
         var result = await progress.CompleteAsync(id, time.GetUtcNow(), zone, TokenUnit(http.User) is null ? "console" : "api", Actor(http), ct);
         return TypedResults.Ok(new CompletionResponse(result.MilestoneId, result.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), result.CompletedAt, result.OnTime, result.AlreadyDone));
+    }
+
+    /// <summary>Staff reopen a milestone marked done by mistake; audited with the reason.</summary>
+    private static async Task<IResult> ReopenAsync(long id, ReopenRequest request, HttpContext http, ConsoleStore store, ProgressStore progress, TimeProvider time, CancellationToken ct)
+    {
+        if (await store.MilestoneAsync(id, ct) is null)
+        {
+            return NotFound($"时间节点 {id} 不存在");
+        }
+
+        if (request.Reason is { Length: > InputLimits.DecisionNote })
+        {
+            return Invalid("reason", $"理由不能超过 {InputLimits.DecisionNote} 个字符");
+        }
+
+        return await progress.ReopenAsync(id, request.Reason, Actor(http), time.GetUtcNow(), ct)
+            ? TypedResults.Ok(ToDto((await store.MilestoneAsync(id, ct))!))
+            : TypedResults.Problem(title: "无法重新打开", detail: $"时间节点 {id} 尚未办结", statusCode: StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> JobsAsync(JobControl jobs, CancellationToken ct) =>
@@ -236,12 +266,13 @@ public static class ApiEndpoints
             : TypedResults.Problem(title: "无法重发", detail: $"消息 {id} 不存在或不处于“已放弃”（dead）状态", statusCode: StatusCodes.Status409Conflict);
 
     /// <summary>Issues a unit API token; the clear token is in this response only.</summary>
-    private static async Task<IResult> CreateTokenAsync(long id, TokenRequest request, HttpContext http, ConsoleStore store, UnitTokenStore tokens, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateTokenAsync(
+        long id, TokenRequest request, HttpContext http, ConsoleStore store, UnitTokenStore tokens, IOptions<ConsoleOptions> options, TimeProvider time, CancellationToken ct)
     {
         var name = request.Name?.Trim() ?? "";
-        if (name.Length is 0 or > 100)
+        if (name.Length is 0 or > InputLimits.Name)
         {
-            return Invalid("name", "令牌名称须为 1 到 100 个字符");
+            return Invalid("name", $"令牌名称须为 1 到 {InputLimits.Name} 个字符");
         }
 
         if (await store.UnitAsync(id, ct) is null)
@@ -250,8 +281,15 @@ public static class ApiEndpoints
         }
 
         var now = time.GetUtcNow();
-        var token = await tokens.CreateAsync(id, name, now, ct);
-        await store.WriteAuditAsync(now, Actor(http), "unit-token.create", $"unit:{id}", new { name }, ct);
-        return TypedResults.Created($"/api/units/{id}", new TokenResponse(id, name, token));
+        var expiresAt = now + options.Value.UnitTokenLifetime;
+        var token = await tokens.CreateAsync(id, name, now, expiresAt, ct);
+        await store.WriteAuditAsync(now, Actor(http), "unit-token.create", $"unit:{id}", new { name, expiresAt }, ct);
+        return TypedResults.Created($"/api/units/{id}", new TokenResponse(id, name, token, expiresAt));
     }
+
+    /// <summary>Revokes a unit API token at once: its next call gets 401.</summary>
+    private static async Task<IResult> RevokeTokenAsync(long tokenId, HttpContext http, UnitTokenStore tokens, TimeProvider time, CancellationToken ct) =>
+        await tokens.RevokeAsync(tokenId, Actor(http), time.GetUtcNow(), ct) is not null
+            ? TypedResults.NoContent()
+            : NotFound($"令牌 {tokenId} 不存在或已撤销");
 }

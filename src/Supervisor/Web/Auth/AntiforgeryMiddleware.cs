@@ -1,26 +1,36 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Supervisor.Web.Security;
 
 namespace Supervisor.Web.Auth;
 
 /// <summary>
-/// Every form post (urlencoded or multipart) must carry the antiforgery token, whatever endpoint it reaches and
-/// however that endpoint reads the form: one check here instead of one per handler. JSON API calls are not forms.
+/// Every unsafe request (POST, PUT, PATCH, DELETE) must carry a valid antiforgery token, whatever its content type
+/// and whatever endpoint it reaches: in the form field <c>__af</c> or the <c>RequestVerificationToken</c> header.
+/// One check here instead of one per handler, so a text/plain or JSON post riding on the console cookie is refused
+/// like a form without its token. Exempt: calls with a unit's bearer token (no cookie is read for them, so nothing
+/// can be forged), and the Hangfire Dashboard, which checks the same token itself.
 /// </summary>
 public static class AntiforgeryMiddleware
 {
-    public static IApplicationBuilder UseFormAntiforgery(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    public const string HeaderName = "RequestVerificationToken";
+
+    public static IApplicationBuilder UseAntiforgeryOnUnsafeRequests(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        if (HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType)
+        if (NeedsToken(http.Request))
         {
             var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
             if (!await antiforgery.IsRequestValidAsync(http))
             {
-                http.Response.StatusCode = StatusCodes.Status400BadRequest;
-                await http.Response.WriteAsync("表单已过期或缺少防伪令牌（antiforgery token），请刷新页面后重试。", http.RequestAborted);
+                await RequestErrors.WriteAsync(http, StatusCodes.Status400BadRequest, "表单已过期或缺少防伪令牌（antiforgery token），请刷新页面后重试。");
                 return;
             }
         }
 
         await next(http);
     });
+
+    private static bool NeedsToken(HttpRequest request) =>
+        !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))
+        && !request.Path.StartsWithSegments(SecurityHeaders.HangfireDashboardPath)
+        && !request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
 }

@@ -3,8 +3,8 @@ namespace Supervisor.Web.Auth;
 /// <summary>Security events worth an operator's eye; never a password, a cookie or a link token.</summary>
 public static partial class SecurityLog
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {User} locked until {LockedUntil:O} after repeated failed logins")]
-    public static partial void AccountLocked(ILogger logger, string user, DateTimeOffset lockedUntil);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Login for {User} from {Address} refused: too many failures in the lockout window")]
+    public static partial void LoginThrottled(ILogger logger, string user, string address);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Failed login for {User}")]
     public static partial void LoginFailed(ILogger logger, string user);

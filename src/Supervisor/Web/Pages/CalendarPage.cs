@@ -71,7 +71,7 @@ public static class CalendarPage
 
     private static async Task<IResult> UploadAsync(HttpContext http, CalendarStore calendars, SupervisionEngine engine, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var file = form.Files["file"];
         string message;
         var status = StatusCodes.Status200OK;
@@ -83,8 +83,9 @@ public static class CalendarPage
             await audit.WriteAsync(time.GetUtcNow(), PageContext.Actor(http), "calendar.import", null, new { written }, ct);
             message = $"已写入 {written} 天的日历数据。";
         }
-        catch (BadInputException ex)
+        catch (Exception ex) when (ex is BadInputException or FormatException)
         {
+            // CalendarCsv names the line and what is wrong with it.
             message = Html.E("日历文件有误：" + ex.Message);
             status = StatusCodes.Status400BadRequest;
         }

@@ -25,7 +25,7 @@ public static class ExtensionsPage
             PageContext.T(e.RequestedAt, zone), $"<a href=\"/tasks/{e.TaskId}\">{Html.E(e.TaskCode)}</a>", Html.E(e.MilestoneTitle), Html.E(e.Unit),
             PageContext.D(e.DueDate), PageContext.D(e.OriginalDueDate), PageContext.D(e.RequestedDue), Html.E(e.Reason), Html.E(PageContext.Status(e.Status)),
             e.Status == "pending" && act
-                ? $"<form method=\"post\" action=\"/extensions/{e.Id}/approve\" class=\"inline\">{Html.Token(http)}<input name=\"note\" placeholder=\"审批意见\"><button type=\"submit\">批准</button>"
+                ? $"<form method=\"post\" action=\"/extensions/{e.Id}/approve\" class=\"inline\">{Html.Token(http)}<input name=\"note\" placeholder=\"审批意见\" maxlength=\"{Supervisor.Core.InputLimits.DecisionNote}\"><button type=\"submit\">批准</button>"
                   + $"<button type=\"submit\" formaction=\"/extensions/{e.Id}/reject\" class=\"secondary\">驳回</button></form>"
                 : Html.E($"{e.DecidedBy} {e.DecisionNote}"),
         ]), "暂无延期申请");
@@ -34,7 +34,7 @@ public static class ExtensionsPage
 
     private static async Task<IResult> DecideAsync(long id, bool approve, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         await store.DecideExtensionAsync(id, approve, form["note"], PageContext.Actor(http), time.GetUtcNow(), ct);
         return Results.Redirect("/extensions");
     }

@@ -27,7 +27,7 @@ public static class ImportPage
         <form method="post" action="/import/preview" enctype="multipart/form-data" class="filters">{Html.Token(http)}
         <label>文件（txt/md/docx/xlsx/csv） <input type="file" name="file" required></label>
         <label>年度 <input name="year" size="6" placeholder="自动识别"></label>
-        <label>标题 <input name="title" placeholder="自动识别"></label>
+        <label>标题 <input name="title" placeholder="自动识别" maxlength="{InputLimits.PlanTitle}"></label>
         <button type="submit">解析预览</button></form></section>
         <section><h2>导入单位通讯录</h2>
         <form method="post" action="/import/units" enctype="multipart/form-data" class="filters">{Html.Token(http)}
@@ -35,11 +35,9 @@ public static class ImportPage
         <button type="submit">导入</button></form></section>
         """;
 
-    private static string UploadDirectory(IOptions<SupervisorOptions> options) => Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "uploads");
-
-    private static async Task<IResult> PreviewAsync(HttpContext http, PlanImportService imports, IOptions<SupervisorOptions> options, CancellationToken ct)
+    private static async Task<IResult> PreviewAsync(HttpContext http, PlanImportService imports, UploadFolder uploads, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var file = form.Files["file"];
         if (file is null || file.Length == 0)
         {
@@ -53,12 +51,11 @@ public static class ImportPage
         int? year = int.TryParse(form["year"], out var y) ? y : null;
         try
         {
-            var result = await imports.ImportAsync(PlanFileReader.Read(bytes, name), name, year, PageContext.Text(form["title"]), dryRun: true, ct);
+            var title = InputLimits.Check(PageContext.Text(form["title"]), InputLimits.PlanTitle, "标题");
+            var result = await imports.ImportAsync(PlanFileReader.Read(bytes, name), name, year, title, dryRun: true, ct);
 
             // The upload waits on disk under a random id until confirmed; the id is all the confirm form carries.
-            var id = Guid.NewGuid().ToString("N");
-            Directory.CreateDirectory(UploadDirectory(options));
-            await File.WriteAllBytesAsync(Path.Combine(UploadDirectory(options), id + ".bin"), bytes, ct);
+            var id = await uploads.SaveAsync(bytes, ct);
             var plan = result.Plan;
             var body = new StringBuilder();
             body.Append("<p>").Append(Html.E($"{plan.Year} 年《{plan.Title}》：{plan.Tasks.Count} 项任务，{plan.Tasks.Sum(t => t.Milestones.Count)} 个时间节点，{plan.Units.Count} 个单位。")).Append("</p>");
@@ -85,20 +82,28 @@ public static class ImportPage
         }
     }
 
-    private static async Task<IResult> ConfirmAsync(HttpContext http, PlanImportService imports, IOptions<SupervisorOptions> options, AuditLog audit, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ConfirmAsync(HttpContext http, PlanImportService imports, UploadFolder uploads, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var upload = form["upload"].ToString();
-        var path = Path.Combine(UploadDirectory(options), upload + ".bin");
-        if (!Guid.TryParseExact(upload, "N", out _) || !File.Exists(path))
+        if (await uploads.ReadAsync(upload, ct) is not { } bytes)
         {
             return Html.Page(http, "导入", Forms(http, "预览已过期，请重新上传。"), StatusCodes.Status400BadRequest);
         }
 
         var name = Path.GetFileName(form["name"].ToString());
-        var result = await imports.ImportAsync(PlanFileReader.Read(await File.ReadAllBytesAsync(path, ct), name), name,
-            int.TryParse(form["year"], out var y) ? y : null, PageContext.Text(form["title"]), dryRun: false, ct);
-        File.Delete(path);
+        PlanImportResult result;
+        try
+        {
+            var title = InputLimits.Check(PageContext.Text(form["title"]), InputLimits.PlanTitle, "标题");
+            result = await imports.ImportAsync(PlanFileReader.Read(bytes, name), name, int.TryParse(form["year"], out var y) ? y : null, title, dryRun: false, ct);
+        }
+        finally
+        {
+            // Confirmed or refused, the upload is done with: a retry starts from a new preview.
+            uploads.Delete(upload);
+        }
+
         var s = result.Summary!;
         await audit.WriteAsync(time.GetUtcNow(), PageContext.Actor(http), "plan.import", $"plan:{s.PlanId}", new { file = name, s.TasksCreated, s.TasksUpdated }, ct);
         return Html.Page(http, "导入完成", $"<p>已导入：新增任务 {s.TasksCreated} 项，更新 {s.TasksUpdated} 项，新增时间节点 {s.MilestonesCreated} 个。<a href=\"/tasks?plan={s.PlanId}\">查看任务</a></p>");
@@ -106,7 +111,7 @@ public static class ImportPage
 
     private static async Task<IResult> UnitsAsync(HttpContext http, DirectoryStore directory, AuditLog audit, TimeProvider time, IOptions<Infrastructure.Delivery.Robots.RobotOptions> robots, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var file = form.Files["file"];
         if (file is null || file.Length == 0)
         {
@@ -117,7 +122,13 @@ public static class ImportPage
         var temp = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + Path.GetExtension(file.FileName).ToLowerInvariant());
         try
         {
-            await using (var stream = File.Create(temp))
+            var owner = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                owner.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var stream = new FileStream(temp, owner))
             {
                 await file.CopyToAsync(stream, ct);
             }

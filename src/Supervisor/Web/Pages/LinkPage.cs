@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using Supervisor.Core;
@@ -10,15 +11,31 @@ namespace Supervisor.Web.Pages;
 /// <summary>
 /// /u/{token}: a department's page from a signed link, no account. It shows and changes only the milestones of the
 /// link's unit: 签收, progress, done, extension request. A tampered, expired or foreign-milestone request gets 403.
-/// Every change is audited with the actor "link:unit:{id}".
+/// Every change is audited with the actor "link:unit:{id}". 办结 is offered to and accepted from lead units only.
 /// </summary>
 public static class LinkPage
 {
+    /// <summary>The notices a redirect may ask for, by code: the page never prints text taken from its URL.</summary>
+    private static readonly FrozenDictionary<string, string> Notices = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["acknowledged"] = "已签收。",
+        ["progress"] = "进展已报送。",
+        ["completed"] = "已标记办结。",
+        ["extension"] = "延期申请已提交，待督查室审批。",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     public static void Map(WebApplication app)
     {
         var links = app.MapGroup("/u/{token}").AllowAnonymous().ExcludeFromDescription();
         links.MapGet("", RenderAsync);
         links.MapPost("/milestones/{id:long}/{action}", ActAsync);
+
+        // The short form SMS carry: checked, then exchanged for the full link (same unit, same expiry).
+        app.MapGet("/s/{code}", (string code, HttpContext http, LinkSigner signer) =>
+            signer.VerifyShort(code, out var token) is var check && check == LinkCheck.Valid
+                ? Results.Redirect("/u/" + Uri.EscapeDataString(token))
+                : Forbidden(http, check.ToString()))
+            .AllowAnonymous().ExcludeFromDescription();
     }
 
     private static async Task<IResult> RenderAsync(string token, HttpContext http, LinkSigner signer, ConsoleStore store, AuditLog audit, TimeProvider time, CancellationToken ct)
@@ -30,27 +47,29 @@ public static class LinkPage
         }
 
         var body = new StringBuilder();
-        if (http.Request.Query["done"].ToString() is { Length: > 0 } done)
+        if (Notices.TryGetValue(http.Request.Query["done"].ToString(), out var notice))
         {
-            body.Append("<p class=\"notice\">").Append(Html.E(done)).Append("</p>");
+            body.Append("<p class=\"notice\" role=\"status\">").Append(Html.E(notice)).Append("</p>");
         }
 
-        body.Append("<p>以下是贵单位尚未办结的时间节点。可签收、报送进展、标记办结或申请延期。</p>");
+        body.Append("<p>以下是贵单位尚未办结的时间节点。可签收、报送进展、申请延期；牵头单位可标记办结。</p>");
         var milestones = await store.MilestonesOfUnitAsync(unitId, openOnly: true, ct);
+        var roles = await store.TaskRolesOfUnitAsync(unitId, ct);
         foreach (var m in milestones)
         {
             var action = $"/u/{Html.E(token)}/milestones/{m.Id}";
+            var lead = roles.GetValueOrDefault(m.TaskId) == "lead";
             body.Append(CultureInfo.InvariantCulture, $"""
-                <section class="milestone" data-milestone="{m.Id}"><h2>{Html.E(m.TaskCode)} {Html.E(m.TaskTitle)}</h2>
-                <p>{Html.E(m.Title)} · 完成时限 {UnitsPage.Due(m)} · 最新进度 {(m.LatestPercent is { } p ? p + "%" : "—")} · {(m.Acknowledged ? "已签收" : "未签收")}</p>
+                <section class="milestone" id="{LinkSigner.MilestoneAnchor(m.Id)}" data-milestone="{m.Id}"><h2>{Html.E(m.TaskCode)} {Html.E(m.TaskTitle)}</h2>
+                <p>{Html.E(m.Title)} · {(lead ? "牵头" : "配合")} · 完成时限 {UnitsPage.Due(m)} · 最新进度 {(m.LatestPercent is { } p ? p + "%" : "—")} · {(m.Acknowledged ? "已签收" : "未签收")}</p>
                 <div class="filters">
                 {(m.Acknowledged ? "" : $"<form method=\"post\" action=\"{action}/acknowledge\" class=\"inline\">{Html.Token(http)}<button type=\"submit\">签收</button></form>")}
                 <form method="post" action="{action}/progress" class="inline">{Html.Token(http)}
                   <label>进度 <input name="percent" type="number" min="0" max="100" size="4" required>%</label>
-                  <label>说明 <input name="note" size="30"></label><button type="submit">报送进展</button></form>
-                <form method="post" action="{action}/complete" class="inline">{Html.Token(http)}<button type="submit">标记办结</button></form>
+                  <label>说明 <input name="note" size="30" maxlength="{InputLimits.ProgressNote}"></label><button type="submit">报送进展</button></form>
+                {(lead ? $"<form method=\"post\" action=\"{action}/complete\" class=\"inline\">{Html.Token(http)}<button type=\"submit\">标记办结</button></form>" : "")}
                 <form method="post" action="{action}/extension" class="inline">{Html.Token(http)}
-                  <label>延至 <input name="date" type="date" required></label><label>理由 <input name="reason" required></label>
+                  <label>延至 <input name="date" type="date" required></label><label>理由 <input name="reason" required maxlength="{InputLimits.ExtensionReason}"></label>
                   <button type="submit" class="secondary">申请延期</button></form>
                 </div></section>
                 """);
@@ -75,7 +94,7 @@ public static class LinkPage
             return Forbidden(http, check == LinkCheck.Valid ? $"unit {unitId} does not own milestone {id}" : check.ToString());
         }
 
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var now = time.GetUtcNow();
         var actor = Actor(unitId);
         string done;
@@ -85,17 +104,22 @@ public static class LinkPage
             {
                 case "acknowledge":
                     await store.AcknowledgeAsync(id, unitId, "link", actor, now, ct);
-                    done = "已签收。";
+                    done = "acknowledged";
                     break;
                 case "progress":
                     var percent = int.TryParse(form["percent"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : (int?)null;
                     await progress.ReportAsync(id, percent, PageContext.Text(form["note"]), unitId, "link", actor, now, ct);
                     await store.WriteAuditAsync(now, actor, "milestone.progress", $"milestone:{id}", new { percent }, ct);
-                    done = "进展已报送。";
+                    done = "progress";
                     break;
                 case "complete":
+                    if (!await store.UnitLeadsMilestoneAsync(unitId, id, ct))
+                    {
+                        return Refused(http, token, StatusCodes.Status403Forbidden, "只有牵头单位可以标记办结；配合单位请报送进展。");
+                    }
+
                     await progress.CompleteAsync(id, now, zone, "link", actor, ct);
-                    done = "已标记办结。";
+                    done = "completed";
                     break;
                 case "extension":
                     if (!DateOnly.TryParseExact(form["date"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
@@ -104,7 +128,7 @@ public static class LinkPage
                     }
 
                     await store.RequestExtensionAsync(id, unitId, date, form["reason"].ToString(), actor, now, ct);
-                    done = "延期申请已提交，待督查室审批。";
+                    done = "extension";
                     break;
                 default:
                     return Results.NotFound();
@@ -112,11 +136,15 @@ public static class LinkPage
         }
         catch (BadInputException ex)
         {
-            done = "未能办理：" + ex.Message;
+            return Refused(http, token, StatusCodes.Status400BadRequest, ex.Message);
         }
 
-        return Results.Redirect($"/u/{Uri.EscapeDataString(token)}?done={Uri.EscapeDataString(done)}");
+        return Results.Redirect($"/u/{Uri.EscapeDataString(token)}?done={done}");
     }
+
+    /// <summary>Nothing was changed: the reason, and the way back to the unit's page.</summary>
+    private static IResult Refused(HttpContext http, string token, int status, string message) =>
+        Html.Page(http, "未能办理", $"<p class=\"error\" role=\"alert\">未能办理：{Html.E(message)}</p><p><a href=\"/u/{Html.E(Uri.EscapeDataString(token))}\">返回本单位事项</a></p>", status, nav: false);
 
     private static string Actor(long unitId) => string.Create(CultureInfo.InvariantCulture, $"link:unit:{unitId}");
 
@@ -124,8 +152,9 @@ public static class LinkPage
     {
         // The path without the token: a log must not hand out a working link.
         var path = http.Request.Path.Value ?? "";
-        var afterToken = path.IndexOf('/', "/u/".Length);
-        SecurityLog.LinkRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Supervisor.Web.Links"), reason, afterToken < 0 ? "/u/…" : "/u/…" + path[afterToken..]);
+        var prefix = path.StartsWith("/s/", StringComparison.Ordinal) ? "/s/" : "/u/";
+        var afterToken = path.IndexOf('/', prefix.Length);
+        SecurityLog.LinkRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Supervisor.Web.Links"), reason, afterToken < 0 ? prefix + "…" : prefix + "…" + path[afterToken..]);
         return Html.Page(http, "链接无效", "<p>链接无效、已过期，或无权查看该事项。请使用最新提醒中的链接，或联系督查室。</p>", StatusCodes.Status403Forbidden, nav: false);
     }
 }

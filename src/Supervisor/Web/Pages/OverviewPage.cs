@@ -63,7 +63,7 @@ public static class OverviewPage
             var failures = await store.JobFailuresSinceAsync(job.Name, since, ct);
             rows.Add(
             [
-                $"<a href=\"/jobs#{Html.E(job.Name)}\">{Html.E(job.Name)}</a>",
+                $"<a href=\"/jobs#{Html.E(job.Name)}\">{Html.E(job.DisplayName)}</a>",
                 Html.E(JobsPage.StateLabel(job.State)),
                 job.LastRun is { } run ? $"<span class=\"{(run.Outcome == "failed" ? "red" : "green")}\">{Html.E(PageContext.Status(run.Outcome))}</span> {Html.Time(run.StartedAt, zone)}" : "—",
                 failures == 0 ? "0" : $"<span class=\"red\">{failures}</span>",

@@ -23,6 +23,12 @@ public static class PageContext
 
     public static string? Text(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
+    /// <summary>The posted form; anything that is not a form (no body, text/plain, JSON) is a 415 with a message, not a 500.</summary>
+    public static Task<IFormCollection> FormAsync(HttpContext http, CancellationToken ct) =>
+        http.Request.HasFormContentType
+            ? http.Request.ReadFormAsync(ct)
+            : throw new BadHttpRequestException("expected a form", StatusCodes.Status415UnsupportedMediaType);
+
     public static string Options(IEnumerable<(string Value, string Label)> options, string? selected, string emptyLabel = "全部")
     {
         var html = new System.Text.StringBuilder($"<option value=\"\">{Html.E(emptyLabel)}</option>");
@@ -50,6 +56,7 @@ public static class PageContext
         "succeeded" => "成功",
         "running" => "运行中",
         "skipped" => "跳过",
+        "paused" => "已暂停",
         "completion" => "完成节点",
         "report" => "进展报送",
         _ => status,

@@ -1,4 +1,5 @@
 using System.Text;
+using Supervisor.Core;
 using Supervisor.Core.Engine;
 using Supervisor.Infrastructure.Excel;
 using Supervisor.Infrastructure.Postgres;
@@ -18,6 +19,7 @@ public static class TasksPage
             .RequireAuthorization(ConsolePolicies.Act);
         pages.MapPost("/tasks/{id:long}/resume", (long id, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct) => PauseAsync(id, false, http, store, time, ct))
             .RequireAuthorization(ConsolePolicies.Act);
+        pages.MapPost("/milestones/{id:long}/reopen", ReopenAsync).RequireAuthorization(ConsolePolicies.Act);
     }
 
     private static async Task<IResult> ListAsync(
@@ -88,10 +90,14 @@ public static class TasksPage
         }
 
         body.Append("<section><h2>时间节点</h2>");
-        Html.Table(body, ["节点", "类型", "完成时限", "状态", "办结时间", "最新进度", "签收"], (await store.MilestonesOfTaskAsync(id, ct)).Select(m => (IReadOnlyList<string>)
+        var act = PageContext.CanAct(http);
+        Html.Table(body, ["节点", "类型", "完成时限", "状态", "办结时间", "最新进度", "签收", "操作"], (await store.MilestonesOfTaskAsync(id, ct)).Select(m => (IReadOnlyList<string>)
         [
             Html.E(m.Title), Html.E(PageContext.Status(m.Kind)), UnitsPage.Due(m), Html.E(PageContext.Status(m.Status)), PageContext.T(m.CompletedAt, zone),
             m.LatestPercent is { } p ? $"{p}%" : "—", m.Acknowledged ? "已签收" : "—",
+            act && m.Status == "done"
+                ? Html.Button(http, $"/milestones/{m.Id}/reopen", "重新打开", $"<input name=\"reason\" placeholder=\"理由\" maxlength=\"{InputLimits.DecisionNote}\">", "secondary")
+                : "—",
         ]));
         body.Append("</section><section><h2>进展记录</h2>");
         Html.Table(body, ["时间", "节点", "进度", "说明", "来源", "报送单位/人"], (await store.ProgressOfTaskAsync(id, ct)).Select(p => (IReadOnlyList<string>)
@@ -103,6 +109,20 @@ public static class TasksPage
         MessagesPage.Table(body, await store.MessagesAsync(null, null, null, null, id, 200, ct), zone);
         body.Append("</section>");
         return Html.Page(http, $"{task.Code} {task.Title}", body.ToString());
+    }
+
+    /// <summary>A milestone marked done by mistake is open again; the audit log keeps who, why and the old completion.</summary>
+    private static async Task<IResult> ReopenAsync(long id, HttpContext http, ConsoleStore store, ProgressStore progress, TimeProvider time, CancellationToken ct)
+    {
+        var form = await PageContext.FormAsync(http, ct);
+        var milestone = await store.MilestoneAsync(id, ct);
+        if (milestone is null)
+        {
+            return Html.Page(http, "时间节点不存在", "<p>没有这个时间节点。</p>", StatusCodes.Status404NotFound);
+        }
+
+        await progress.ReopenAsync(id, form["reason"], PageContext.Actor(http), time.GetUtcNow(), ct);
+        return Results.Redirect($"/tasks/{milestone.TaskId}");
     }
 
     private static async Task<IResult> PauseAsync(long id, bool pause, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct)

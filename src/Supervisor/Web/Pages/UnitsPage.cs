@@ -25,6 +25,7 @@ public static class UnitsPage
             .RequireAuthorization(ConsolePolicies.Act);
         pages.MapPost("/units/{id:long}/resume", (long id, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct) => PauseAsync(id, false, http, store, time, ct))
             .RequireAuthorization(ConsolePolicies.Act);
+        pages.MapPost("/tokens/{id:long}/revoke", RevokeTokenAsync).RequireAuthorization(ConsolePolicies.Admin);
     }
 
     public static IEnumerable<UnitRate> Sort(IEnumerable<UnitRate> rates, string? sort, bool desc)
@@ -106,6 +107,18 @@ public static class UnitsPage
             $"<a href=\"/tasks/{m.TaskId}\">{Html.E(m.TaskCode)}</a>", Html.E(m.Title), Due(m), Html.E(PageContext.Status(m.Status)),
             m.LatestPercent is { } p ? $"{p}%" : "—", m.Acknowledged ? "已签收" : "—",
         ]));
+        if (PageContext.IsAdmin(http))
+        {
+            body.Append("</section><section><h2>API 令牌</h2>");
+            var tokens = await http.RequestServices.GetRequiredService<UnitTokenStore>().ListAsync(id, ct);
+            Html.Table(body, ["名称", "创建", "到期", "最近使用", "状态", "操作"], tokens.Select(t => (IReadOnlyList<string>)
+            [
+                Html.E(t.Name), PageContext.T(t.CreatedAt, zone), PageContext.T(t.ExpiresAt, zone), PageContext.T(t.LastUsedAt, zone),
+                t.RevokedAt is { } r ? $"已撤销（{PageContext.T(r, zone)}）" : t.ExpiresAt <= time.GetUtcNow().UtcDateTime ? "已过期" : "有效",
+                t.RevokedAt is null ? Html.Button(http, $"/tokens/{t.Id}/revoke", "撤销", css: "secondary") : "—",
+            ]), "暂无令牌");
+        }
+
         body.Append("</section><section><h2>发给本单位的消息</h2>");
         MessagesPage.Table(body, await store.MessagesAsync(null, null, null, id, null, 200, ct), zone);
         body.Append("</section>");
@@ -114,6 +127,11 @@ public static class UnitsPage
 
     public static string Due(MilestoneInfo m) =>
         m.DueDate == m.OriginalDueDate ? PageContext.D(m.DueDate) : $"{PageContext.D(m.DueDate)}（原 {PageContext.D(m.OriginalDueDate)}）";
+
+    private static async Task<IResult> RevokeTokenAsync(long id, HttpContext http, UnitTokenStore tokens, TimeProvider time, CancellationToken ct) =>
+        await tokens.RevokeAsync(id, PageContext.Actor(http), time.GetUtcNow(), ct) is { } unitId
+            ? Results.Redirect($"/units/{unitId}")
+            : Html.Page(http, "令牌不存在", "<p>没有这个令牌，或它已被撤销。</p>", StatusCodes.Status404NotFound);
 
     private static async Task<IResult> PauseAsync(long id, bool pause, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct)
     {
