@@ -55,7 +55,7 @@ public sealed class RobotTests : IAsyncLifetime
             Assert.StartsWith("### 督查督办提醒：区财政局", post, StringComparison.Ordinal);
             Assert.Contains("完善财政预算绩效管理", post, StringComparison.Ordinal);
             Assert.Contains("已逾期3天", post, StringComparison.Ordinal);
-            Assert.Contains("/progress/", post, StringComparison.Ordinal);
+            Assert.Contains("[反馈进展](http://", post, StringComparison.Ordinal);
         }
 
         // 区财政局 has no liaison: its groups reach it, so it is no longer an unreachable unit.
