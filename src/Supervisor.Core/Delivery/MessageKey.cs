@@ -13,4 +13,15 @@ public static class MessageKey
         ArgumentNullException.ThrowIfNull(recipientAddress);
         return string.Join('|', recipientAddress.Trim().ToLowerInvariant(), channel, kind, localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
+
+    /// <summary>
+    /// A robot's stand-in address for its key: platform + the first 16 hex digits of SHA-256 of its webhook URL. The URL
+    /// holds the robot's key or access token, and keys are shown in the console and travel to the far side.
+    /// </summary>
+    public static string RobotAddress(string platform, string webhookUrl)
+    {
+        ArgumentNullException.ThrowIfNull(webhookUrl);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(webhookUrl.Trim()));
+        return platform + ":" + Convert.ToHexStringLower(hash)[..16];
+    }
 }

@@ -13,7 +13,14 @@ public enum UnitKind
 
 public sealed record ContactEntry(string? Name, string? Phone, string? Email);
 
-public sealed record UnitDirectoryEntry(int Row, string Name, IReadOnlyList<string> Aliases, UnitKind Kind, ContactEntry? Liaison, ContactEntry? Head);
+public sealed record UnitDirectoryEntry(int Row, string Name, IReadOnlyList<string> Aliases, UnitKind Kind, ContactEntry? Liaison, ContactEntry? Head)
+{
+    /// <summary>The unit's group robots (企业微信机器人, 钉钉机器人 + 钉钉加签); empty when the directory names none.</summary>
+    public IReadOnlyList<RobotEntry> Robots { get; init; } = [];
+}
+
+/// <summary>A work-group robot: platform <c>wecom</c> or <c>dingtalk</c>, its webhook URL and (DingTalk 加签) its secret.</summary>
+public sealed record RobotEntry(string Platform, string WebhookUrl, string? Secret);
 
 public sealed record LeaderDirectoryEntry(int Row, string Name, string? Title, ContactEntry Contact);
 
@@ -38,7 +45,16 @@ public static partial class UnitDirectoryParser
         ["负责人"] = "head", ["head"] = "head",
         ["负责人手机"] = "head_phone", ["负责人电话"] = "head_phone", ["head_phone"] = "head_phone",
         ["负责人邮箱"] = "head_email", ["head_email"] = "head_email",
+        ["企业微信机器人"] = "wecom", ["wecom_robot"] = "wecom",
+        ["钉钉机器人"] = "dingtalk", ["dingtalk_robot"] = "dingtalk",
+        ["钉钉加签"] = "dingtalk_secret", ["dingtalk_secret"] = "dingtalk_secret",
     };
+
+    /// <summary>The two platforms' webhook hosts: the default of <c>Robots:AllowedHosts</c>.</summary>
+    public static readonly IReadOnlyList<string> DefaultRobotHosts = ["qyapi.weixin.qq.com", "oapi.dingtalk.com"];
+
+    /// <summary>Longest name of a contact (a person's name, a display name in an e-mail header).</summary>
+    public const int MaxNameLength = 50;
 
     private static readonly Dictionary<string, string> LeaderColumns = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -48,8 +64,15 @@ public static partial class UnitDirectoryParser
         ["邮箱"] = "email", ["电子邮箱"] = "email", ["email"] = "email",
     };
 
-    public static DirectoryParseResult<UnitDirectoryEntry> ParseUnits(IReadOnlyList<IReadOnlyList<string>> rows)
+    public static DirectoryParseResult<UnitDirectoryEntry> ParseUnits(IReadOnlyList<IReadOnlyList<string>> rows) => ParseUnits(rows, DefaultRobotHosts);
+
+    /// <summary>
+    /// The directory's rows; robot webhook URLs must be https on one of <paramref name="allowedRobotHosts"/>, so a row
+    /// cannot make the worker send requests (and the unit's reminders) anywhere else.
+    /// </summary>
+    public static DirectoryParseResult<UnitDirectoryEntry> ParseUnits(IReadOnlyList<IReadOnlyList<string>> rows, IReadOnlyCollection<string> allowedRobotHosts)
     {
+        ArgumentNullException.ThrowIfNull(allowedRobotHosts);
         var columns = Header(rows, UnitColumns, "单位名称");
         var entries = new List<UnitDirectoryEntry>();
         var errors = new List<RowError>();
@@ -84,13 +107,19 @@ public static partial class UnitDirectoryParser
             var head = Contact(Cell("head"), Cell("head_phone"), Cell("head_email"), "负责人", rowErrors);
             var aliases = (Cell("aliases") ?? "").Split(['、', ',', '，', ';', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Where(a => a != name).Distinct(StringComparer.Ordinal).ToList();
+            var robots = Robots(Cell("wecom"), Cell("dingtalk"), Cell("dingtalk_secret"), allowedRobotHosts, rowErrors);
+            if (HasControl(name) || aliases.Any(HasControl))
+            {
+                rowErrors.Add("单位名称或别名含有换行或控制字符");
+            }
+
             if (rowErrors.Count > 0)
             {
                 errors.Add(new RowError(row, string.Join("；", rowErrors)));
                 continue;
             }
 
-            entries.Add(new UnitDirectoryEntry(row, name, aliases, kind, liaison, head));
+            entries.Add(new UnitDirectoryEntry(row, name, aliases, kind, liaison, head) { Robots = robots });
         }
 
         var aliasOwners = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -167,26 +196,111 @@ public static partial class UnitDirectoryParser
         return MobilePattern().IsMatch(digits) ? digits : null;
     }
 
-    public static bool IsEmail(string email) => EmailPattern().IsMatch(email);
+    /// <summary>
+    /// A plain mailbox address: dot-atom local part (RFC 5322 atext, no quotes, commas, angle brackets or spaces) and
+    /// a dotted host name; what every SMTP library builds a header from without surprises. At most 254 characters.
+    /// </summary>
+    public static bool IsEmail(string email) => email.Length <= 254 && EmailPattern().IsMatch(email);
+
+    /// <summary>Control characters (line breaks, tabs, NUL, bidi overrides' C0/C1 kin) have no place in a name or an address.</summary>
+    public static bool HasControl(string text) => text.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029');
+
+    /// <summary>
+    /// Checks a robot webhook URL: absolute https (http only for a loopback host, for tests), a host in
+    /// <paramref name="allowedHosts"/>, no user info, at most 500 characters. Null when acceptable, else the reason.
+    /// </summary>
+    public static string? RobotUrlProblem(string url, IReadOnlyCollection<string> allowedHosts)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(allowedHosts);
+        if (url.Length > 500 || HasControl(url) || url.Any(char.IsWhiteSpace))
+        {
+            return "不是有效的网址";
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.UserInfo.Length > 0)
+        {
+            return "不是有效的网址";
+        }
+
+        var loopback = uri.IsLoopback;
+        if (uri.Scheme != Uri.UriSchemeHttps && !(loopback && uri.Scheme == Uri.UriSchemeHttp))
+        {
+            return "必须以 https:// 开头";
+        }
+
+        return allowedHosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase) ? null : $"主机“{uri.Host}”不在允许的机器人地址（Robots:AllowedHosts）中";
+    }
+
+    private static List<RobotEntry> Robots(string? wecom, string? dingtalk, string? dingtalkSecret, IReadOnlyCollection<string> allowedHosts, List<string> errors)
+    {
+        var robots = new List<RobotEntry>();
+        if (wecom is not null)
+        {
+            if (RobotUrlProblem(wecom, allowedHosts) is { } problem)
+            {
+                errors.Add($"企业微信机器人地址{problem}");
+            }
+            else
+            {
+                robots.Add(new RobotEntry("wecom", wecom, null));
+            }
+        }
+
+        if (dingtalkSecret is not null && (dingtalkSecret.Length > 200 || HasControl(dingtalkSecret) || dingtalkSecret.Any(char.IsWhiteSpace)))
+        {
+            errors.Add("钉钉加签密钥格式不正确");
+        }
+        else if (dingtalkSecret is not null && dingtalk is null)
+        {
+            errors.Add("填写了钉钉加签但没有钉钉机器人地址");
+        }
+
+        if (dingtalk is not null)
+        {
+            if (RobotUrlProblem(dingtalk, allowedHosts) is { } problem)
+            {
+                errors.Add($"钉钉机器人地址{problem}");
+            }
+            else
+            {
+                robots.Add(new RobotEntry("dingtalk", dingtalk, dingtalkSecret));
+            }
+        }
+
+        return robots;
+    }
 
     private static ContactEntry? Contact(string? name, string? phone, string? email, string role, List<string> errors)
     {
+        if (name is not null && (HasControl(name) || name.Length > MaxNameLength))
+        {
+            errors.Add(HasControl(name) ? $"{role}姓名含有换行或控制字符" : $"{role}姓名超过{MaxNameLength}个字符");
+        }
+
         string? normalisedPhone = null;
         if (phone is not null)
         {
             normalisedPhone = NormalisePhone(phone);
             if (normalisedPhone is null)
             {
-                errors.Add($"{role}手机“{phone}”不是有效的11位手机号");
+                errors.Add($"{role}手机“{Shown(phone)}”不是有效的11位手机号");
             }
         }
 
         if (email is not null && !IsEmail(email))
         {
-            errors.Add($"{role}邮箱“{email}”格式不正确");
+            errors.Add($"{role}邮箱“{Shown(email)}”格式不正确");
         }
 
         return name is null && phone is null && email is null ? null : new ContactEntry(name, normalisedPhone, email);
+    }
+
+    /// <summary>A bad value quoted in an error message: control characters shown as U+XXXX, cut at 80 characters.</summary>
+    private static string Shown(string value)
+    {
+        var visible = string.Concat(value.Select(c => char.IsControl(c) ? $"U+{(int)c:X4}" : c.ToString()));
+        return visible.Length <= 80 ? visible : visible[..80] + "…";
     }
 
     private static UnitKind ParseKind(string? text, List<string> errors) => text switch
@@ -233,6 +347,6 @@ public static partial class UnitDirectoryParser
     [GeneratedRegex(@"^1[3-9]\d{9}$")]
     private static partial Regex MobilePattern();
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")]
     private static partial Regex EmailPattern();
 }

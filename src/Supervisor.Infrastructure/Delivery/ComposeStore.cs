@@ -34,15 +34,22 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
             .ToList();
         var taskIds = reminders.Select(r => r.TaskId).Distinct().ToArray();
 
-        // Paused units get nothing (the office stopped chasing them).
+        // Paused units get nothing (the office stopped chasing them). A unit's group robots come as rows of their own.
         const string unitsSql = """
-            select tu.task_id as taskid, tu.role as taskrole, u.id as unitid, u.name as unitname,
-                   c.role as contactrole, c.name as contactname, c.phone, c.email
-            from task_units tu
-            join units u on u.id = tu.unit_id
-            left join contacts c on c.unit_id = u.id
-            where tu.task_id = any(@taskIds) and u.paused_at is null
-            order by tu.task_id, tu.position, u.id, c.role
+            select taskid, taskrole, unitid, unitname, contactrole, contactname, phone, email, webhook from (
+                select tu.task_id as taskid, tu.role as taskrole, u.id as unitid, u.name as unitname, tu.position,
+                       c.role as contactrole, c.name as contactname, c.phone, c.email, null::text as webhook
+                from task_units tu
+                join units u on u.id = tu.unit_id
+                left join contacts c on c.unit_id = u.id
+                where tu.task_id = any(@taskIds) and u.paused_at is null
+                union all
+                select tu.task_id, tu.role, u.id, u.name, tu.position, r.platform, null, null, null, r.webhook_url
+                from task_units tu
+                join units u on u.id = tu.unit_id
+                join unit_robots r on r.unit_id = u.id
+                where tu.task_id = any(@taskIds) and u.paused_at is null) as x
+            order by taskid, position, unitid, contactrole
             """;
         var units = (await connection.QueryAsync<TaskUnitContact>(new CommandDefinition(unitsSql, new { taskIds }, tx, cancellationToken: ct))).ToList();
         const string leadersSql = """
@@ -83,11 +90,11 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
         // reminders are linked to it (one e-mail and one SMS per recipient per day, never a second).
         const string insertMessages = """
             insert into messages (key, channel, kind, local_date, recipient_address, recipient_name, unit_id, leader_id,
-                                  subject, body_text, body_html, state, next_attempt_at, created_at)
+                                  subject, body_text, body_html, sms_template, template_params, state, next_attempt_at, created_at)
             select m.key, m.channel, m.kind, m.local_date, m.address, m.name, m.unit_id, m.leader_id, m.subject, m.body_text, m.body_html,
-                   'pending', @now, @now
-            from unnest(@keys, @channels, @kinds, @dates, @addresses, @names, @unitIds, @leaderIds, @subjects, @texts, @htmls)
-                 as m(key, channel, kind, local_date, address, name, unit_id, leader_id, subject, body_text, body_html)
+                   m.sms_template, m.template_params::jsonb, 'pending', @now, @now
+            from unnest(@keys, @channels, @kinds, @dates, @addresses, @names, @unitIds, @leaderIds, @subjects, @texts, @htmls, @smsTemplates, @templateParams)
+                 as m(key, channel, kind, local_date, address, name, unit_id, leader_id, subject, body_text, body_html, sms_template, template_params)
             on conflict (key) do nothing
             returning id, key
             """;
@@ -107,6 +114,8 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
                 subjects = messages.Select(m => m.Subject).ToArray(),
                 texts = messages.Select(m => m.BodyText).ToArray(),
                 htmls = messages.Select(m => m.BodyHtml).ToArray(),
+                smsTemplates = messages.Select(m => m.SmsTemplate).ToArray(),
+                templateParams = messages.Select(m => m.TemplateParams is null ? null : System.Text.Json.JsonSerializer.Serialize(m.TemplateParams)).ToArray(),
             },
             tx,
             cancellationToken: ct))).ToList();

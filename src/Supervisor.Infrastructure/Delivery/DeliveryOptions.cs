@@ -7,6 +7,15 @@ public sealed class SmsOptions
 {
     public const string Section = "Sms";
 
+    /// <summary>Gateway (default), Aliyun or Tencent; the provider settings are in Sms/SmsProviderOptions.cs.</summary>
+    public Sms.SmsProvider Provider { get; set; } = Sms.SmsProvider.Gateway;
+
+    public Sms.AliyunSmsOptions Aliyun { get; set; } = new();
+
+    public Sms.TencentSmsOptions Tencent { get; set; } = new();
+
+    public Sms.SmsTemplateOptions Templates { get; set; } = new();
+
     public Uri? Url { get; set; }
 
     /// <summary>HMAC-SHA256 key; a secret: never logged, printed or stored.</summary>

@@ -19,6 +19,9 @@ public sealed partial class Dispatcher(
     ReminderComposer composer,
     [FromKeyedServices(Dispatcher.EmailChannel)] IMessageSender email,
     [FromKeyedServices(Dispatcher.SmsChannel)] IMessageSender sms,
+    [FromKeyedServices(Channels.WeCom)] IMessageSender wecom,
+    [FromKeyedServices(Channels.DingTalk)] IMessageSender dingtalk,
+    Robots.RobotRateLimiter robotRate,
     CalendarStore calendars,
     IOptions<DeliveryOptions> delivery,
     IOptions<SmsOptions> smsOptions,
@@ -113,16 +116,29 @@ public sealed partial class Dispatcher(
         var sentToday = smsMessages.Count == 0 ? [] : await outbox.SmsSentOnAsync(smsMessages.Select(m => m.Address).Distinct().ToList(), LocalDate(now), ct);
         foreach (var m in batch)
         {
-            if (m.Channel != "sms")
+            if (m.Channel == "email")
             {
                 toSend.Add(m);
                 continue;
             }
 
-            // Quiet hours and non-working days hold a text until the next allowed time; it is never dropped.
+            // Quiet hours and non-working days hold a text (or a work-group post) until the next allowed time; it is never dropped.
             if (!(m.Kind == MessageComposer.Escalation && o.EscalationIgnoresQuietHours) && quiet.NextAllowed(now, zone, calendar) is var allowed && allowed > now)
             {
                 acks.Add((m, new MessageAck(m.Id, "held", allowed, null, "quiet hours", null, now)));
+                continue;
+            }
+
+            if (Channels.IsRobot(m.Channel))
+            {
+                // Both platforms refuse a robot's 21st message in a minute: hold it for a few seconds instead.
+                if (!robotRate.TryTake(m.Address))
+                {
+                    acks.Add((m, new MessageAck(m.Id, "held", now + TimeSpan.FromSeconds(10), null, "robot rate limit", null, now)));
+                    continue;
+                }
+
+                toSend.Add(m);
                 continue;
             }
 
@@ -142,13 +158,60 @@ public sealed partial class Dispatcher(
         await outbox.BeginAttemptsAsync(worker, toSend, now, ct);
         await Task.WhenAll(
             SendAllAsync(toSend.Where(m => m.Channel == "email"), email, null, acks, time, ct),
-            SendAllAsync(toSend.Where(m => m.Channel == "sms"), sms, _smsRate, acks, time, ct));
+            SendAllAsync(toSend.Where(m => m.Channel == "sms"), sms, _smsRate, acks, time, ct),
+            SendAllAsync(toSend.Where(m => m.Channel == Channels.WeCom), wecom, null, acks, time, ct),
+            SendAllAsync(toSend.Where(m => m.Channel == Channels.DingTalk), dingtalk, null, acks, time, ct));
         return [.. acks];
+    }
+
+    /// <summary>
+    /// A provider that takes many numbers in one request (Tencent) gets the messages that share a template and variables
+    /// together, at most its batch size a request; its per-number answer is acknowledged message by message.
+    /// </summary>
+    private async Task SendBatchesAsync(
+        IEnumerable<OutboxMessage> messages, IBatchMessageSender sender, RateLimiter? rate, System.Collections.Concurrent.ConcurrentBag<(OutboxMessage, MessageAck)> acks, TimeProvider time, CancellationToken ct)
+    {
+        var groups = messages.GroupBy(m => sender.BatchKey(m) ?? "\u0000" + m.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
+            .SelectMany(g => g.Chunk(sender.MaxBatch))
+            .ToList();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = sender.Parallelism, CancellationToken = ct }, async (group, token) =>
+        {
+            if (rate is not null)
+            {
+                foreach (var _ in group)
+                {
+                    using var lease = await rate.AcquireAsync(1, token);
+                }
+            }
+
+            var started = time.GetUtcNow();
+            IReadOnlyList<SendResult> results;
+            try
+            {
+                results = await sender.SendBatchAsync(group, token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                results = group.Select(_ => new SendResult(AttemptOutcome.Transient, ex.GetType().Name + ": " + ex.Message)).ToList();
+            }
+
+            var finished = time.GetUtcNow();
+            for (var i = 0; i < group.Length; i++)
+            {
+                acks.Add((group[i], Decide(group[i], results[i], started, finished)));
+            }
+        });
     }
 
     private async Task SendAllAsync(
         IEnumerable<OutboxMessage> messages, IMessageSender sender, RateLimiter? rate, System.Collections.Concurrent.ConcurrentBag<(OutboxMessage, MessageAck)> acks, TimeProvider time, CancellationToken ct)
     {
+        if (sender is IBatchMessageSender batches)
+        {
+            await SendBatchesAsync(messages, batches, rate, acks, time, ct);
+            return;
+        }
+
         await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = sender.Parallelism, CancellationToken = ct }, async (m, token) =>
         {
             if (rate is not null)
@@ -162,6 +225,12 @@ public sealed partial class Dispatcher(
             {
                 result = await sender.SendAsync(m, token);
             }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                // The message cannot be built (an address or name no library will put in a header): it never will be,
+                // so it is dead now with the reason, not retried until give-up.
+                result = new SendResult(AttemptOutcome.Permanent, "message cannot be built: " + ex.Message);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // A sender bug must not lose the message: it is retried like any transient failure.
@@ -174,7 +243,8 @@ public sealed partial class Dispatcher(
 
     private MessageAck Decide(OutboxMessage m, SendResult result, DateTimeOffset started, DateTimeOffset now)
     {
-        var address = PhoneMask.Address(m.Address);
+        // A robot's address is its webhook URL, which holds its key: logs get it masked.
+        var address = Channels.IsRobot(m.Channel) ? SecretMask.Url(m.Address) : PhoneMask.Address(m.Address);
         switch (result.Outcome)
         {
             case AttemptOutcome.Sent:

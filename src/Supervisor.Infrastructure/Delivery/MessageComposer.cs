@@ -8,15 +8,25 @@ public sealed record ReminderItem(
     long ReminderId, int Level, DateOnly LocalDate, int WorkingDaysOverdue, int CalendarDaysOverdue,
     long MilestoneId, string Milestone, DateOnly DueDate, long TaskId, string Code, string TaskTitle);
 
-/// <summary>A unit on a task, with one of its contacts (liaison or head) when it has any.</summary>
-public sealed record TaskUnitContact(long TaskId, string TaskRole, long UnitId, string UnitName, string? ContactRole, string? ContactName, string? Phone, string? Email);
+/// <summary>
+/// A unit on a task, with one of its contacts (liaison or head) when it has any, or one of its group robots (ContactRole
+/// wecom or dingtalk, the webhook URL in <see cref="Webhook"/>).
+/// </summary>
+public sealed record TaskUnitContact(long TaskId, string TaskRole, long UnitId, string UnitName, string? ContactRole, string? ContactName, string? Phone, string? Email, string? Webhook = null);
 
 /// <summary>A responsible leader of a task, with the leader's contact when there is one.</summary>
 public sealed record TaskLeaderContact(long TaskId, long LeaderId, string LeaderName, string? ContactName, string? Phone, string? Email);
 
 public sealed record ComposedMessage(
     string Key, string Channel, string Kind, DateOnly LocalDate, string Address, string? Name, long? UnitId, long? LeaderId,
-    string? Subject, string BodyText, string? BodyHtml, IReadOnlyList<long> ReminderIds);
+    string? Subject, string BodyText, string? BodyHtml, IReadOnlyList<long> ReminderIds)
+{
+    /// <summary>SMS: the provider template this text stands for (reminder, overdue, escalation), for Aliyun/Tencent.</summary>
+    public string? SmsTemplate { get; init; }
+
+    /// <summary>SMS: that template's variables (names as declared in Core's SmsTemplates).</summary>
+    public IReadOnlyDictionary<string, string>? TemplateParams { get; init; }
+}
 
 /// <summary>A reminder that reached nobody for a unit or leader: recorded for the office's digest.</summary>
 public sealed record ReminderGap(long ReminderId, long? UnitId, long? LeaderId, string Who, string Reason);
@@ -100,7 +110,15 @@ public static class MessageComposer
 
                     var roles = r.Level == 1 ? new[] { "liaison" } : ["liaison", "head"];
                     var usable = unit.Where(c => c.ContactRole is not null && roles.Contains(c.ContactRole) && (c.Email is not null || c.Phone is not null)).ToList();
-                    if (usable.Count == 0)
+
+                    // The unit's work groups get the same digest as its liaison: one post per robot per day.
+                    var robots = unit.Where(c => c.Webhook is not null && c.ContactRole is Channels.WeCom or Channels.DingTalk).ToList();
+                    foreach (var robot in robots)
+                    {
+                        Add(new Recipient(robot.Webhook!, robot.ContactRole!, UnitDigest, first.UnitName, first.UnitId, null), new Line(r, co ? "配合" : "牵头", first.UnitName));
+                    }
+
+                    if (usable.Count == 0 && robots.Count == 0)
                     {
                         gaps.Add(new ReminderGap(r.ReminderId, first.UnitId, null, first.UnitName, r.Level == 1 ? "no liaison with e-mail or phone" : "no liaison or head with e-mail or phone"));
                         continue;
@@ -145,6 +163,11 @@ public static class MessageComposer
 
     private static ComposedMessage Render(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates)
     {
+        if (Channels.IsRobot(recipient.Channel))
+        {
+            return RenderRobot(recipient, lines, context, templates);
+        }
+
         // Every message that offers an action (the unit digests) carries the unit's own signed link.
         var links = recipient.UnitId is { } unitId ? context.LinksFor(unitId) : null;
         var ordered = lines.OrderByDescending(l => l.Item.CalendarDaysOverdue).ThenBy(l => l.Item.DueDate).ThenBy(l => l.Item.Code, StringComparer.Ordinal).ToList();
@@ -178,11 +201,128 @@ public static class MessageComposer
         };
         var key = MessageKey.For(recipient.Address, recipient.Channel, recipient.Kind, context.Today);
         var ids = ordered.Select(l => l.Item.ReminderId).ToList();
-        return recipient.Channel == "email"
-            ? new ComposedMessage(key, "email", recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
-                templates.Subject.Render(values), templates.Text.Render(values), templates.Html.Render(values), ids)
-            : new ComposedMessage(key, "sms", recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
-                null, SmsText.FitKeeping(templates.Sms.Render(values), links?.ShortPage), null, ids);
+        if (recipient.Channel == "email")
+        {
+            return new ComposedMessage(key, "email", recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
+                templates.Subject.Render(values), templates.Text.Render(values), templates.Html.Render(values), ids);
+        }
+
+        var (template, variables) = SmsVariables(recipient, ordered, context, links);
+        return new ComposedMessage(key, "sms", recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
+            null, SmsText.FitKeeping(templates.Sms.Render(values), links?.ShortPage), null, ids)
+        {
+            SmsTemplate = SmsTemplates.Name(template),
+            TemplateParams = variables,
+        };
+    }
+
+    /// <summary>
+    /// The provider template and its variables for one text: a unit's digest is 催办 (Overdue) when any item is overdue,
+    /// else 提醒 (Reminder); an escalation is 督办. The link is the unit's short signed link (none for a leader's 督办);
+    /// a provider's per-variable limit may leave it out, and the template then carries the console's address as fixed text.
+    /// </summary>
+    private static (SmsTemplateKind Template, Dictionary<string, string> Variables) SmsVariables(Recipient recipient, List<Line> ordered, CompositionContext context, UnitLinks? links)
+    {
+        var link = links?.ShortPage ?? "";
+        var units = string.Join("、", ordered.Select(l => l.Unit).Distinct(StringComparer.Ordinal));
+        var overdue = ordered.Where(l => l.Item.DueDate < context.Today).ToList();
+        string Count(IEnumerable<Line> lines) => lines.Select(l => l.Item.MilestoneId).Distinct().Count().ToString(CultureInfo.InvariantCulture);
+        if (recipient.Kind == Escalation)
+        {
+            return (SmsTemplateKind.Escalation, new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["name"] = recipient.Name ?? "",
+                ["unit"] = units,
+                ["count"] = Count(ordered),
+                ["days"] = ordered.Max(l => l.Item.WorkingDaysOverdue).ToString(CultureInfo.InvariantCulture),
+                ["link"] = link,
+            });
+        }
+
+        return overdue.Count > 0
+            ? (SmsTemplateKind.Overdue, new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["unit"] = units,
+                ["count"] = Count(overdue),
+                ["days"] = overdue.Max(l => l.Item.CalendarDaysOverdue).ToString(CultureInfo.InvariantCulture),
+                ["link"] = link,
+            })
+            : (SmsTemplateKind.Reminder, new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["unit"] = units,
+                ["count"] = Count(ordered),
+                ["due"] = ordered.Min(l => l.Item.DueDate).ToString("M月d日", CultureInfo.InvariantCulture),
+                ["link"] = link,
+            });
+    }
+
+    /// <summary>
+    /// A unit's digest for its work group as markdown (NAME.md): counts, the most urgent items first, the link. Items are
+    /// dropped from the end until the post fits the platforms' 4,096 bytes, with a line saying how many were left out.
+    /// The key is the robot's (a hash of its URL, never the URL: the URL holds the robot's key).
+    /// </summary>
+    private static ComposedMessage RenderRobot(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates)
+    {
+        var ordered = lines.OrderByDescending(l => l.Item.CalendarDaysOverdue).ThenBy(l => l.Item.DueDate).ThenBy(l => l.Item.Code, StringComparer.Ordinal).ToList();
+        var markdown = templates.Markdown ?? throw new InvalidOperationException("the markdown template (NAME.md) for work-group robots is missing");
+        var links = context.LinksFor(recipient.UnitId!.Value);
+        string Render(int shown)
+        {
+            var values = new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["date"] = context.Today.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
+                ["unitNames"] = Markdown(string.Join("、", lines.Select(l => l.Unit).Distinct(StringComparer.Ordinal))),
+                ["office"] = Markdown(context.Office),
+                ["count"] = ordered.Select(l => l.Item.MilestoneId).Distinct().Count(),
+                ["overdue"] = ordered.Where(l => l.Item.DueDate < context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
+                ["dueSoon"] = ordered.Where(l => l.Item.DueDate >= context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
+                ["link"] = links.Page,
+                ["linkExpires"] = links.Expires.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
+                ["more"] = shown < ordered.Count ? $"另有{ordered.Count - shown}项未列出，请打开链接查看。" : "",
+                ["items"] = ordered.Take(shown).Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
+                {
+                    ["code"] = Markdown(l.Item.Code),
+                    ["task"] = Markdown(l.Item.TaskTitle),
+                    ["milestone"] = Markdown(l.Item.Milestone),
+                    ["due"] = l.Item.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["status"] = l.Item.DueDate < context.Today ? $"已逾期{l.Item.CalendarDaysOverdue}天" : l.Item.DueDate == context.Today ? "今日到期" : $"{l.Item.DueDate.DayNumber - context.Today.DayNumber}天后到期",
+                    ["light"] = LightOf(l.Item, context),
+                    ["role"] = l.Role,
+                    ["link"] = links.Milestone(l.Item.MilestoneId),
+                }).ToList(),
+            };
+            return markdown.Render(values).Trim();
+        }
+
+        var shown = Math.Min(ordered.Count, 20);
+        var body = Render(shown);
+        while (shown > 1 && System.Text.Encoding.UTF8.GetByteCount(body) > Robots.RobotSender.MaxMarkdownBytes)
+        {
+            shown--;
+            body = Render(shown);
+        }
+
+        var key = MessageKey.For(MessageKey.RobotAddress(recipient.Channel, recipient.Address), recipient.Channel, recipient.Kind, context.Today);
+        return new ComposedMessage(key, recipient.Channel, recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, null,
+            $"督查督办：{recipient.Name}", body, null, ordered.Select(l => l.Item.ReminderId).ToList());
+    }
+
+    /// <summary>Text from the plan or directory inside markdown: characters that would format or link are escaped.</summary>
+    public static string Markdown(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text.ReplaceLineEndings(" "))
+        {
+            if (c is '\\' or '`' or '*' or '_' or '[' or ']' or '(' or ')' or '#' or '<' or '>' or '!' or '|' or '~')
+            {
+                builder.Append('\\');
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>An item's light: red once escalated (督办 threshold), yellow when overdue or due soon.</summary>

@@ -14,7 +14,14 @@ public sealed record MessageAttachment(string FileName, string ContentType, byte
 /// <summary>A message claimed for sending.</summary>
 public sealed record OutboxMessage(
     long Id, string Key, string Channel, string Kind, DateOnly LocalDate, string Address, string? Name, string? Subject,
-    string BodyText, string? BodyHtml, IReadOnlyList<MessageAttachment> Attachments, int Attempts, DateTimeOffset CreatedAt);
+    string BodyText, string? BodyHtml, IReadOnlyList<MessageAttachment> Attachments, int Attempts, DateTimeOffset CreatedAt)
+{
+    /// <summary>For a template SMS provider: which template (reminder, overdue, escalation, digest), null when not composed for one.</summary>
+    public string? SmsTemplate { get; init; }
+
+    /// <summary>For a template SMS provider: the template's variables by name.</summary>
+    public IReadOnlyDictionary<string, string>? TemplateParams { get; init; }
+}
 
 public enum AttemptOutcome
 {
@@ -62,19 +69,23 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
             returning m.id, m.key, m.channel, m.kind, m.local_date as localdate, m.recipient_address as address, m.recipient_name as name,
                       m.subject, m.body_text as bodytext, m.body_html as bodyhtml,
                       exists (select 1 from message_attachments a where a.message_id = m.id) as hasattachments,
-                      m.attempts, m.created_at as createdat
+                      m.attempts, m.created_at as createdat, m.sms_template as smstemplate, m.template_params::text as templateparams
             """;
         now = now.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<(long Id, string Key, string Channel, string Kind, DateTime LocalDate, string Address, string? Name, string? Subject, string BodyText, string? BodyHtml, bool HasAttachments, int Attempts, DateTime CreatedAt)>(
+        var rows = (await connection.QueryAsync<ClaimedRow>(
             new CommandDefinition(sql, new { worker, now, leaseUntil = now + lease, limit }, cancellationToken: ct))).ToList();
 
         // Attachments in a second round trip, only when a claimed message has any (reminders and SMS have none).
         var attachments = rows.Any(r => r.HasAttachments)
             ? await AttachmentsAsync(connection, rows.Where(r => r.HasAttachments).Select(r => r.Id).ToArray(), ct)
             : [];
-        return rows.Select(r => new OutboxMessage(r.Id, r.Key, r.Channel, r.Kind, DateOnly.FromDateTime(r.LocalDate), r.Address, r.Name, r.Subject, r.BodyText, r.BodyHtml,
-            attachments.TryGetValue(r.Id, out var files) ? files : [], r.Attempts, new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)))).ToList();
+        return rows.Select(r => new OutboxMessage(r.Id, r.Key, r.Channel, r.Kind, r.LocalDate, r.Address, r.Name, r.Subject, r.BodyText, r.BodyHtml,
+            attachments.TryGetValue(r.Id, out var files) ? files : [], r.Attempts, new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)))
+        {
+            SmsTemplate = r.SmsTemplate,
+            TemplateParams = TemplateParams(r.TemplateParams),
+        }).ToList();
     }
 
     private static async Task<Dictionary<long, IReadOnlyList<MessageAttachment>>> AttachmentsAsync(NpgsqlConnection connection, long[] ids, CancellationToken ct)
@@ -206,6 +217,24 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
             },
             cancellationToken: ct));
     }
+
+    /// <summary>The jsonb column as a name → value map; a value that is not a string keeps its JSON text.</summary>
+    public static IReadOnlyDictionary<string, string>? TemplateParams(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.EnumerateObject().ToDictionary(
+            p => p.Name, p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(), StringComparer.Ordinal);
+    }
+
+    // Dapper maps by column name; a class because the row has more columns than a value tuple carries by name.
+    private sealed record ClaimedRow(
+        long Id, string Key, string Channel, string Kind, DateOnly LocalDate, string Address, string? Name, string? Subject, string BodyText, string? BodyHtml,
+        bool HasAttachments, int Attempts, DateTime CreatedAt, string? SmsTemplate, string? TemplateParams);
 
     /// <summary>SMS already sent to each of <paramref name="addresses"/> on a local date: the per-recipient daily cap.</summary>
     public async Task<Dictionary<string, int>> SmsSentOnAsync(IReadOnlyCollection<string> addresses, DateOnly date, CancellationToken ct)

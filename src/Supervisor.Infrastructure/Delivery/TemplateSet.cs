@@ -4,7 +4,11 @@ using Supervisor.Core.Delivery;
 namespace Supervisor.Infrastructure.Delivery;
 
 /// <summary>The texts of one kind of message, read from the files the office edits: NAME.subject.txt, NAME.txt, NAME.html, NAME.sms.txt.</summary>
-public sealed record MessageTemplates(Template Subject, Template Text, Template Html, Template Sms);
+public sealed record MessageTemplates(Template Subject, Template Text, Template Html, Template Sms)
+{
+    /// <summary>NAME.md: the work-group robots' markdown; only kinds that go to groups have one.</summary>
+    public Template? Markdown { get; init; }
+}
 
 /// <summary>Reads templates from <c>Delivery:TemplateDirectory</c> on each use, so an edited file takes effect at the next pass.</summary>
 public sealed class TemplateSet(IOptions<DeliveryOptions> options)
@@ -15,7 +19,10 @@ public sealed class TemplateSet(IOptions<DeliveryOptions> options)
         new Template(Read(name + ".subject.txt").Trim(), html: false),
         new Template(Read(name + ".txt"), html: false),
         new Template(Read(name + ".html"), html: true),
-        new Template(Read(name + ".sms.txt").Trim(), html: false));
+        new Template(Read(name + ".sms.txt").Trim(), html: false))
+    {
+        Markdown = File.Exists(Path.Combine(Directory, name + ".md")) ? new Template(Read(name + ".md"), html: false) : null,
+    };
 
     public Template LoadOne(string file, bool html) => new(Read(file), html);
 

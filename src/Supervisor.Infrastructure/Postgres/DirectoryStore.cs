@@ -79,6 +79,28 @@ public sealed class DirectoryStore(NpgsqlDataSource dataSource)
             },
             tx,
             cancellationToken: ct));
+
+        // The directory row says which groups a unit reads: its robots are replaced, a blank cell removes one.
+        var robots = entries.SelectMany(e => e.Robots.Select(r => (Unit: ids[e.Name], Robot: r))).ToList();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "delete from unit_robots where unit_id = any(@unitIds)", new { unitIds = ids.Values.ToArray() }, tx, cancellationToken: ct));
+        const string insertRobots = """
+            insert into unit_robots (unit_id, platform, webhook_url, secret, updated_at)
+            select r.unit_id, r.platform, r.webhook_url, r.secret, @now
+            from unnest(@robotUnits, @platforms, @urls, @secrets) as r(unit_id, platform, webhook_url, secret)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            insertRobots,
+            new
+            {
+                now,
+                robotUnits = robots.Select(r => r.Unit).ToArray(),
+                platforms = robots.Select(r => r.Robot.Platform).ToArray(),
+                urls = robots.Select(r => r.Robot.WebhookUrl).ToArray(),
+                secrets = robots.Select(r => r.Robot.Secret).ToArray(),
+            },
+            tx,
+            cancellationToken: ct));
         await tx.CommitAsync(ct);
         return new DirectorySummary(units.Count(u => u.Inserted), units.Count(u => !u.Inserted), contactCount, aliasCount);
     }

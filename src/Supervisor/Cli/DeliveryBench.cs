@@ -51,6 +51,7 @@ public static class DeliveryBench
             figures.AddRange(await OutboxAsync(configuration, connectionString, scale, ct));
             figures.AddRange(await EmailAsync(configuration, connectionString, scale, ct));
             figures.AddRange(await SmsAsync(configuration, connectionString, scale, TimeSpan.Zero, "s0", ct));
+            figures.AddRange(await ChannelBench.RunAsync(configuration, connectionString, scale.SmsMessages, ct));
             if (scale.SmsLatency > TimeSpan.Zero)
             {
                 figures.AddRange(await SmsAsync(configuration, connectionString, scale, scale.SmsLatency, "s1", ct));

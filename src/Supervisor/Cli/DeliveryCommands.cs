@@ -53,7 +53,11 @@ public static class DeliveryCommands
                 {
                     Json.Print(new
                     {
-                        messages = messages.Select(m => new { m.Key, m.Channel, m.Kind, to = m.Address, m.Name, m.Subject, text = m.BodyText, html = m.BodyHtml, smsLength = m.Channel == "sms" ? SmsText.Length(m.BodyText) : (int?)null }),
+                        messages = messages.Select(m => new
+                        {
+                            m.Key, m.Channel, m.Kind, to = Shown(m), m.Name, m.Subject, text = m.BodyText, html = m.BodyHtml,
+                            smsLength = m.Channel == "sms" ? SmsText.Length(m.BodyText) : (int?)null, request = Request(services, m),
+                        }),
                         unreachable = gaps.Select(g => new { g.Who, g.Reason }),
                     });
                     return ExitCodes.Ok;
@@ -66,7 +70,7 @@ public static class DeliveryCommands
 
                 foreach (var m in messages)
                 {
-                    Console.WriteLine($"=== {m.Channel} to {m.Name} <{m.Address}>  key {m.Key}");
+                    Console.WriteLine($"=== {m.Channel} to {m.Name} <{Shown(m)}>  key {m.Key}");
                     if (m.Channel == "email")
                     {
                         Console.WriteLine("Subject: " + m.Subject);
@@ -78,9 +82,25 @@ public static class DeliveryCommands
                             Console.WriteLine(m.BodyHtml);
                         }
                     }
-                    else
+                    else if (m.Channel == "sms")
                     {
                         Console.WriteLine($"{m.BodyText}  ({SmsText.Length(m.BodyText)}/{SmsText.SegmentLength})");
+                    }
+                    else
+                    {
+                        Console.WriteLine(m.BodyText);
+                    }
+
+                    // What the configured channel would put on the wire for it, secrets masked.
+                    if (Request(services, m) is { } request)
+                    {
+                        Console.WriteLine($"--- {request.Method} {request.Url}");
+                        foreach (var (name, value) in request.Headers)
+                        {
+                            Console.WriteLine($"{name}: {value}");
+                        }
+
+                        Console.WriteLine(request.Body);
                     }
 
                     Console.WriteLine();
@@ -95,6 +115,25 @@ public static class DeliveryCommands
             },
             ct));
         return command;
+    }
+
+    /// <summary>A robot's address is its webhook URL, which holds its key: shown masked.</summary>
+    private static string Shown(ComposedMessage m) => Channels.IsRobot(m.Channel) ? SecretMask.Url(m.Address) : m.Address;
+
+    /// <summary>The provider request the configured sender of the message's channel would make, or null for e-mail.</summary>
+    private static ProviderRequest? Request(IServiceProvider services, ComposedMessage m)
+    {
+        if (m.Channel == "email" || services.GetKeyedService<IMessageSender>(m.Channel) is not IDescribedSender sender)
+        {
+            return null;
+        }
+
+        var message = new OutboxMessage(0, m.Key, m.Channel, m.Kind, m.LocalDate, m.Address, m.Name, m.Subject, m.BodyText, m.BodyHtml, [], 0, DateTimeOffset.UnixEpoch)
+        {
+            SmsTemplate = m.SmsTemplate,
+            TemplateParams = m.TemplateParams,
+        };
+        return sender.Describe(message);
     }
 
     public static Command Dispatch()

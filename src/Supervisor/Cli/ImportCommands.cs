@@ -123,8 +123,8 @@ public static class ImportCommands
     {
         var units = new Command("units", "The unit directory (单位通讯录).");
         units.Subcommands.Add(DirectoryImport(
-            "Import units with aliases, kind and contacts (XLSX/CSV; headers 单位名称, 别名, 类型, 联络员, 联络员手机, 联络员邮箱, 负责人, 负责人手机, 负责人邮箱).",
-            UnitDirectoryParser.ParseUnits,
+            "Import units with aliases, kind, contacts and group robots (XLSX/CSV; headers 单位名称, 别名, 类型, 联络员, 联络员手机, 联络员邮箱, 负责人, 负责人手机, 负责人邮箱, 企业微信机器人, 钉钉机器人, 钉钉加签).",
+            (services, rows) => UnitDirectoryParser.ParseUnits(rows, services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Delivery.Robots.RobotOptions>>().Value.EffectiveAllowedHosts),
             (store, entries, now, ct) => store.SaveUnitsAsync(entries, now, ct),
             "units"));
         return units;
@@ -135,7 +135,7 @@ public static class ImportCommands
         var leaders = new Command("leaders", "Responsible leaders (责任领导).");
         leaders.Subcommands.Add(DirectoryImport(
             "Import leaders with contacts (XLSX/CSV; headers 姓名, 职务, 手机, 邮箱).",
-            UnitDirectoryParser.ParseLeaders,
+            (_, rows) => UnitDirectoryParser.ParseLeaders(rows),
             (store, entries, now, ct) => store.SaveLeadersAsync(entries, now, ct),
             "leaders"));
         return leaders;
@@ -143,7 +143,7 @@ public static class ImportCommands
 
     private static Command DirectoryImport<T>(
         string description,
-        Func<IReadOnlyList<IReadOnlyList<string>>, DirectoryParseResult<T>> parse,
+        Func<IServiceProvider, IReadOnlyList<IReadOnlyList<string>>, DirectoryParseResult<T>> parse,
         Func<DirectoryStore, IReadOnlyList<T>, DateTimeOffset, CancellationToken, Task<DirectorySummary>> save,
         string noun)
     {
@@ -154,7 +154,7 @@ public static class ImportCommands
             async (services, token) =>
             {
                 var path = parseResult.GetValue(file)!;
-                var result = parse(PlanFileReader.ReadRows(path, services.GetRequiredService<IOptions<ImportOptions>>().Value));
+                var result = parse(services, PlanFileReader.ReadRows(path, services.GetRequiredService<IOptions<ImportOptions>>().Value));
                 foreach (var error in result.Errors)
                 {
                     Console.Error.WriteLine($"row {error.Row}: {error.Message}");

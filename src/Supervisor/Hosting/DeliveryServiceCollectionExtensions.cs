@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Supervisor.Infrastructure.Delivery;
 using Supervisor.Infrastructure.Delivery.Email;
+using Supervisor.Infrastructure.Delivery.Robots;
+using Supervisor.Infrastructure.Delivery.Sms;
 
 namespace Supervisor.Hosting;
 
@@ -11,6 +13,8 @@ public static class DeliveryServiceCollectionExtensions
     {
         services.AddValidatedOptions<SmtpOptions, SmtpOptionsValidator>(configuration.GetSection(SmtpOptions.Section));
         services.AddValidatedOptions<SmsOptions, SmsOptionsValidator>(configuration.GetSection(SmsOptions.Section));
+        services.AddSingleton<IValidateOptions<SmsOptions>, SmsProviderOptionsValidator>();
+        services.AddValidatedOptions<RobotOptions, RobotOptionsValidator>(configuration.GetSection(RobotOptions.Section));
         services.AddValidatedOptions<DeliveryOptions, DeliveryOptionsValidator>(configuration.GetSection(DeliveryOptions.Section));
         services.AddValidatedOptions<OfficeOptions, OfficeOptionsValidator>(configuration.GetSection(OfficeOptions.Section));
 
@@ -26,9 +30,25 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<SupervisionDigestComposer>();
         services.AddPaperwork(configuration);
         services.AddSingleton<EmailSender>();
-        services.AddHttpClient<SmsSender>();
         services.AddKeyedSingleton<IMessageSender>(Dispatcher.EmailChannel, (sp, _) => sp.GetRequiredService<EmailSender>());
-        services.AddKeyedTransient<IMessageSender>(Dispatcher.SmsChannel, (sp, _) => sp.GetRequiredService<SmsSender>());
+
+        // Channels as plug-ins of one shape: Sms:Provider picks the SMS one; robots are channels of their own.
+        services.AddHttpClient<SmsSender>();
+        services.AddHttpClient<AliyunSmsSender>();
+        services.AddHttpClient<TencentSmsSender>();
+        services.AddKeyedTransient<IMessageSender>(Dispatcher.SmsChannel, (sp, _) => sp.GetRequiredService<IOptions<SmsOptions>>().Value.Provider switch
+        {
+            SmsProvider.Aliyun => sp.GetRequiredService<AliyunSmsSender>(),
+            SmsProvider.Tencent => sp.GetRequiredService<TencentSmsSender>(),
+            _ => sp.GetRequiredService<SmsSender>(),
+        });
+        services.AddSingleton<ReachabilityStore>();
+        services.AddSingleton<RobotSecrets>();
+        services.AddSingleton<RobotRateLimiter>();
+        services.AddHttpClient<WeComRobotSender>();
+        services.AddHttpClient<DingTalkRobotSender>();
+        services.AddKeyedTransient<IMessageSender>(Channels.WeCom, (sp, _) => sp.GetRequiredService<WeComRobotSender>());
+        services.AddKeyedTransient<IMessageSender>(Channels.DingTalk, (sp, _) => sp.GetRequiredService<DingTalkRobotSender>());
         services.AddTransient<Dispatcher>();
         return services;
     }

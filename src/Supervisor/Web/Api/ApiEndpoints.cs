@@ -257,7 +257,7 @@ public static class ApiEndpoints
 
         var rows = await store.MessagesAsync(state, channel, kind, unit, null, limit ?? 200, ct);
         return TypedResults.Ok(rows.Select(m => new MessageDto(
-            m.Id, m.Channel, m.Kind, Day(m.LocalDate), m.RecipientAddress, m.UnitId, m.Subject, m.State, m.Attempts, m.LastError, Utc(m.CreatedAt)!.Value, Utc(m.SentAt))).ToList());
+            m.Id, m.Channel, m.Kind, Day(m.LocalDate), Infrastructure.Delivery.SecretMask.Address(m.Channel, m.RecipientAddress), m.UnitId, m.Subject, m.State, m.Attempts, m.LastError, Utc(m.CreatedAt)!.Value, Utc(m.SentAt))).ToList());
     }
 
     private static async Task<IResult> RetryAsync(long id, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct) =>

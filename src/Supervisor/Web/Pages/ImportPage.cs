@@ -151,7 +151,7 @@ public static class ImportPage
         return Html.Page(http, "导入完成", $"<p>已导入：新增任务 {s.TasksCreated} 项，更新 {s.TasksUpdated} 项，新增时间节点 {s.MilestonesCreated} 个。<a href=\"/tasks?plan={s.PlanId}\">查看任务</a></p>");
     }
 
-    private static async Task<IResult> UnitsAsync(HttpContext http, PlanImportService imports, DirectoryStore directory, AuditLog audit, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> UnitsAsync(HttpContext http, PlanImportService imports, DirectoryStore directory, AuditLog audit, TimeProvider time, IOptions<Infrastructure.Delivery.Robots.RobotOptions> robots, CancellationToken ct)
     {
         var form = await PageContext.FormAsync(http, ct);
         var file = form.Files["file"];
@@ -175,7 +175,7 @@ public static class ImportPage
                 await file.CopyToAsync(stream, ct);
             }
 
-            var parsed = UnitDirectoryParser.ParseUnits(PlanFileReader.ReadRows(temp, imports.Limits));
+            var parsed = UnitDirectoryParser.ParseUnits(PlanFileReader.ReadRows(temp, imports.Limits), robots.Value.EffectiveAllowedHosts);
             if (parsed.Errors.Count > 0 || parsed.Entries.Count == 0)
             {
                 var errors = string.Join("", parsed.Errors.Select(e => $"<li>第 {e.Row} 行：{Html.E(e.Message)}</li>"));

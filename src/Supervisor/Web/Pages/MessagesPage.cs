@@ -31,7 +31,7 @@ public static class MessagesPage
         Html.Table(body, ["编号", "日期", "渠道", "类型", "收件人", "单位", "主题", "状态", "尝试次数", "最近错误"], messages.Select(m => (IReadOnlyList<string>)
         [
             $"<a href=\"/messages/{m.Id}\">{m.Id}</a>", PageContext.D(m.LocalDate), m.Channel == "sms" ? "短信" : "邮件", Html.E(Kind(m.Kind)),
-            Html.E($"{m.RecipientName} {m.RecipientAddress}"), m.UnitId is { } u ? $"<a href=\"/units/{u}\">{Html.E(m.Unit)}</a>" : "—", Html.E(m.Subject),
+            Html.E($"{m.RecipientName} {Infrastructure.Delivery.SecretMask.Address(m.Channel, m.RecipientAddress)}"), m.UnitId is { } u ? $"<a href=\"/units/{u}\">{Html.E(m.Unit)}</a>" : "—", Html.E(m.Subject),
             Html.E(PageContext.Status(m.State)), Html.N(m.Attempts), Html.E(m.LastError),
         ]), "暂无消息");
 

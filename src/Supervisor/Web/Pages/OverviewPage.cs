@@ -12,7 +12,8 @@ public static class OverviewPage
     public static void Map(RouteGroupBuilder pages) => pages.MapGet("/", RenderAsync);
 
     private static async Task<IResult> RenderAsync(
-        HttpContext http, ConsoleStore store, SupervisionEngine engine, JobControl jobs, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
+        HttpContext http, ConsoleStore store, SupervisionEngine engine, JobControl jobs, TimeProvider time, TimeZoneInfo zone,
+        Infrastructure.Delivery.ReachabilityStore reachability, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
         var totals = await store.TotalsAsync(ct);
@@ -36,6 +37,19 @@ public static class OverviewPage
         Card(body, "单位 · 黄灯", rates.Count(r => r.Light == Light.Yellow), "yellow");
         Card(body, "单位 · 绿灯", rates.Count(r => r.Light == Light.Green), "green");
         body.Append("</section></section>");
+
+        // Units no channel reaches: their reminders would only show up as gaps in the 通报; the office fixes the directory.
+        var unreachable = await reachability.UnreachableUnitsAsync(ct);
+        if (unreachable.Count > 0)
+        {
+            body.Append("<section><h2>无法送达的单位（").Append(unreachable.Count).Append("）</h2><p>以下单位没有联络员或负责人的邮箱、手机号，也没有企业微信或钉钉群机器人，提醒无法送达。请在通讯录中补充后重新导入。</p><ul>");
+            foreach (var u in unreachable)
+            {
+                body.Append("<li><a href=\"/units/").Append(u.Id).Append("\">").Append(Html.E(u.Name)).Append("</a>（").Append(u.Tasks).Append(" 项任务）</li>");
+            }
+
+            body.Append("</ul></section>");
+        }
 
         body.Append("<section><h2>按时完成率走势</h2>");
         body.Append(TrendSvg(await store.TrendAsync(90, ct)));
