@@ -78,6 +78,7 @@ public static class JobsServiceCollectionExtensions
         {
             // Applies the serializer settings below before anything is written with them.
             _ = sp.GetRequiredService<IGlobalConfiguration>();
+            HangfireLogging.Use(sp.GetRequiredService<ILoggerFactory>());
             var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
             return new PostgreSqlStorage(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>()), new PostgreSqlStorageOptions
             {

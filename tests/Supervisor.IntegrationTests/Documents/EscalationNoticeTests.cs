@@ -71,9 +71,12 @@ public sealed class EscalationNoticeTests : MigratedDatabaseTest
         Assert.Contains("请于2023年6月29日前（3个工作日内）反馈办理情况", text, StringComparison.Ordinal);
 
         // The unit's signed link as text, valid for 区发改局, and the same link as the QR code's picture.
-        var link = System.Text.RegularExpressions.Regex.Match(text, @"https://duban\.example\.gov\.cn/u/[\w.\-]+").Value;
+        // The link opens the unit's page at the escalated milestone (#m…).
+        var link = System.Text.RegularExpressions.Regex.Match(text, @"https://duban\.example\.gov\.cn/u/[\w.\-]+#m[0-9]+").Value;
+        Assert.NotEmpty(link);
+        var token = link[(link.LastIndexOf('/') + 1)..link.IndexOf('#', StringComparison.Ordinal)];
         var signer = services.GetRequiredService<Supervisor.Infrastructure.Links.LinkSigner>();
-        Assert.Equal(Supervisor.Infrastructure.Links.LinkCheck.Valid, signer.Verify(link[(link.LastIndexOf('/') + 1)..], out var unitId));
+        Assert.Equal(Supervisor.Infrastructure.Links.LinkCheck.Valid, signer.Verify(token, out var unitId));
         await using var c = await Db.DataSource.OpenConnectionAsync();
         Assert.Equal("区发改局", await c.ExecuteScalarAsync<string>("select name from units where id = @unitId", new { unitId }));
         var image = Assert.Single(main.ImageParts);

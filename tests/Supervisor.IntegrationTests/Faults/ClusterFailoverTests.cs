@@ -375,7 +375,7 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output) : IAs
     {
         await using var connection = await _db.DataSource.OpenConnectionAsync();
         return [.. await connection.QueryAsync<string>(
-            "select j.id::text || ' ' || coalesce(j.arguments, '') from hangfire.jobqueue q join hangfire.job j on j.id = q.jobid where q.fetchedat is not null")];
+            "select j.id::text || ' ' || coalesce(j.arguments::text, '') from hangfire.jobqueue q join hangfire.job j on j.id = q.jobid where q.fetchedat is not null")];
     }
 
     private async Task<List<Run>> RunsAsync()

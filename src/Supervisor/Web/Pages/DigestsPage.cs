@@ -90,7 +90,7 @@ public static class DigestsPage
 
     private static async Task<IResult> SaveAsync(long id, HttpContext http, DigestIssueStore issues, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
-        var form = await http.Request.ReadFormAsync(ct);
+        var form = await PageContext.FormAsync(http, ct);
         var text = (form["requirements"].ToString() ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
         var error = text.Length == 0 ? "“下步工作要求”不能为空。"
             : text.Length > MaxRequirements ? $"“下步工作要求”不能超过{MaxRequirements}字（现有{text.Length}字）。"
