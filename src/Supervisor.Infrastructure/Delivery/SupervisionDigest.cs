@@ -151,20 +151,28 @@ public sealed class SupervisionDigestComposer(
             ["overdueTop"] = digest.Overdue.Take(shown).Select(o => Item(
                 ("code", MessageComposer.Markdown(o.Row.Code)), ("task", MessageComposer.Markdown(Core.Delivery.SmsTemplates.Cut(o.Row.Task, 40))),
                 ("milestone", MessageComposer.Markdown(Core.Delivery.SmsTemplates.Cut(o.Row.Milestone, 30))), ("days", o.CalendarDaysOverdue),
-                ("units", MessageComposer.Markdown(Or(o.Row.Units))))).ToList(),
+                ("units", MessageComposer.Markdown(Core.Delivery.SmsTemplates.Cut(Or(o.Row.Units), 30))))).ToList(),
             ["moreOverdue"] = digest.Overdue.Count > shown ? $"……另有{digest.Overdue.Count - shown}项，见通报附件。\n" : "",
             ["unreachableCount"] = unreachable.Count,
             ["unreachableUnits"] = Names(unreachable, names),
             ["link"] = link,
         }).Trim();
 
-        var shown = Math.Min(OverdueInPost, digest.Overdue.Count);
-        var names = 10;
-        var body = Render(shown, names);
-        while (System.Text.Encoding.UTF8.GetByteCount(body) > Robots.RobotSender.MaxMarkdownBytes && (shown > 0 || names > 1))
+        // Shorter until it fits: fewer names (down to 5), then fewer items (down to 1), then fewer names, then no item.
+        var most = Math.Min(OverdueInPost, digest.Overdue.Count);
+        IEnumerable<(int Shown, int Names)> Sizes() =>
+            Enumerable.Range(5, 6).Reverse().Select(n => (most, n))
+                .Concat(Enumerable.Range(1, Math.Max(0, most - 1)).Reverse().Select(i => (i, 5)))
+                .Concat(Enumerable.Range(1, 4).Reverse().Select(n => (Math.Min(1, most), n)))
+                .Append((0, 1));
+        var body = "";
+        foreach (var (shown, names) in Sizes())
         {
-            (shown, names) = shown > 0 ? (shown - 1, names) : (0, names - 1);
             body = Render(shown, names);
+            if (System.Text.Encoding.UTF8.GetByteCount(body) <= Robots.RobotSender.MaxMarkdownBytes)
+            {
+                break;
+            }
         }
 
         return body;

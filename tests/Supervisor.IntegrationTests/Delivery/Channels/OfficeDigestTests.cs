@@ -153,6 +153,32 @@ public sealed class OfficeDigestTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OfficeGroupPost_OfAProvinceSizedWeek_FitsTheRobots4096Bytes_NamingHowManyMoreAreInTheAttachment()
+    {
+        await using var services = Services();
+        var name = new string('县', 45);
+        var red = new Supervisor.Core.Engine.RoleCounts(3, 0, 0, 3);
+        var digest = new SupervisionDigest(new DateOnly(2023, 7, 10), new DateOnly(2023, 7, 9), false, DigestData.SentAt, new DigestTotals(900, 3000, 1000, 500, 1500), null,
+            Enumerable.Range(1, 300).Select(i => new DigestRank(new Supervisor.Core.Engine.UnitRate(i, name + i, red, red, 20, false, Supervisor.Core.Engine.Light.Red, i), null)).ToList(),
+            Enumerable.Range(1, 1500).Select(i => new DigestOverdueItem(new DigestOverdueRow(i, "*[x](y)" + i, new string('务', 300), new string('节', 200), new DateOnly(2023, 5, 1),
+                string.Join("、", Enumerable.Range(1, 30).Select(u => name + u)), "某某"), 70, 50)).ToList(),
+            [], [], new DigestDeliveryCounts(0, 0, 0))
+        {
+            Unreachable = Enumerable.Range(1, 200).Select(i => new UnreachableUnit(1000 + i, name + "无" + i, 3)).ToList(),
+        };
+
+        var post = services.GetRequiredService<SupervisionDigestComposer>().Markdown(digest, "2023年第1期", "https://duchashi.example.gov.cn/digests/1");
+
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(post), 1, Supervisor.Infrastructure.Delivery.Robots.RobotSender.MaxMarkdownBytes);
+        Assert.Contains("**红灯单位（300个）**：", post, StringComparison.Ordinal);
+        Assert.Contains("等300个", post, StringComparison.Ordinal);
+        Assert.Contains("见通报附件", post, StringComparison.Ordinal);
+        Assert.Contains("- \\*\\[x\\]\\(y\\)1 务务", post, StringComparison.Ordinal);
+        Assert.Contains("……另有", post, StringComparison.Ordinal);
+        Assert.EndsWith("2023年7月10日", post, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OfficeRobot_OnAHostNotAllowed_StopsStartUp_NamingTheSettingButNotTheKey()
     {
         var settings = _fakes.Settings("Gateway");
