@@ -99,11 +99,11 @@ public static class ApiEndpoints
     private static MilestoneDto ToDto(MilestoneInfo m) =>
         new(m.Id, m.TaskId, m.TaskCode, m.Key, m.Kind, m.Title, Day(m.DueDate), Day(m.OriginalDueDate), m.Status, Utc(m.CompletedAt), m.LatestPercent);
 
-    private static async Task<IResult> UnitsAsync(ConsoleStore store, CancellationToken ct) =>
-        TypedResults.Ok((await store.UnitsAsync(ct)).Select(u => new UnitDto(u.Id, u.Name, u.Kind, u.PausedAt is not null)).ToList());
+    private static async Task<IResult> UnitsAsync(UnitQueries unitQueries, CancellationToken ct) =>
+        TypedResults.Ok((await unitQueries.UnitsAsync(ct)).Select(u => new UnitDto(u.Id, u.Name, u.Kind, u.PausedAt is not null)).ToList());
 
-    private static async Task<IResult> UnitAsync(long id, ConsoleStore store, CancellationToken ct) =>
-        await store.UnitAsync(id, ct) is { } u ? TypedResults.Ok(new UnitDto(u.Id, u.Name, u.Kind, u.PausedAt is not null)) : NotFound($"单位 {id} 不存在");
+    private static async Task<IResult> UnitAsync(long id, UnitQueries unitQueries, CancellationToken ct) =>
+        await unitQueries.UnitAsync(id, ct) is { } u ? TypedResults.Ok(new UnitDto(u.Id, u.Name, u.Kind, u.PausedAt is not null)) : NotFound($"单位 {id} 不存在");
 
     /// <param name="asOf">yyyy-MM-dd; today in the office's zone when omitted.</param>
     private static async Task<IResult> RatesAsync(string? asOf, SupervisionEngine engine, TimeProvider time, CancellationToken ct)
@@ -125,17 +125,17 @@ public static class ApiEndpoints
             r.WorstOverdueWorkingDays, r.Light.ToString().ToLowerInvariant()))]));
     }
 
-    private static async Task<IResult> TasksAsync(long? plan, long? unit, long? leader, string? section, string? q, ConsoleStore store, CancellationToken ct) =>
-        TypedResults.Ok((await store.TasksAsync(new TaskFilter(plan, section, unit, leader, string.IsNullOrWhiteSpace(q) ? null : q.Trim()), ct)).Select(ToDto).ToList());
+    private static async Task<IResult> TasksAsync(long? plan, long? unit, long? leader, string? section, string? q, TaskQueries taskQueries, CancellationToken ct) =>
+        TypedResults.Ok((await taskQueries.TasksAsync(new TaskFilter(plan, section, unit, leader, string.IsNullOrWhiteSpace(q) ? null : q.Trim()), ct)).Select(ToDto).ToList());
 
-    private static async Task<IResult> TaskAsync(long id, ConsoleStore store, CancellationToken ct)
+    private static async Task<IResult> TaskAsync(long id, TaskQueries taskQueries, MilestoneQueries milestoneQueries, CancellationToken ct)
     {
-        var task = await store.TaskAsync(id, ct);
-        return task is null ? NotFound($"任务 {id} 不存在") : TypedResults.Ok(new TaskDetailDto(ToDto(task), [.. (await store.MilestonesOfTaskAsync(id, ct)).Select(ToDto)]));
+        var task = await taskQueries.TaskAsync(id, ct);
+        return task is null ? NotFound($"任务 {id} 不存在") : TypedResults.Ok(new TaskDetailDto(ToDto(task), [.. (await milestoneQueries.MilestonesOfTaskAsync(id, ct)).Select(ToDto)]));
     }
 
     /// <summary>A unit token sees its own unit's milestones; staff pass <c>unit</c> or get the open ones due before <c>dueBefore</c>.</summary>
-    private static async Task<IResult> MilestonesAsync(HttpContext http, long? unit, string? dueBefore, bool? open, ConsoleStore store, CancellationToken ct)
+    private static async Task<IResult> MilestonesAsync(HttpContext http, long? unit, string? dueBefore, bool? open, MilestoneQueries milestoneQueries, CancellationToken ct)
     {
         var own = TokenUnit(http.User);
         if (own is not null && unit is not null && unit != own)
@@ -155,23 +155,23 @@ public static class ApiEndpoints
         }
 
         var scope = own ?? unit;
-        var rows = scope is { } u ? await store.MilestonesOfUnitAsync(u, open ?? false, ct) : await store.MilestonesAsync(before, open ?? false, ct);
+        var rows = scope is { } u ? await milestoneQueries.MilestonesOfUnitAsync(u, open ?? false, ct) : await milestoneQueries.MilestonesAsync(before, open ?? false, ct);
         return TypedResults.Ok(rows.Where(m => before is null || DateOnly.FromDateTime(m.DueDate) < before).Select(ToDto).ToList());
     }
 
-    private static async Task<IResult?> CheckScopeAsync(HttpContext http, long milestoneId, ConsoleStore store, CancellationToken ct)
+    private static async Task<IResult?> CheckScopeAsync(HttpContext http, long milestoneId, MilestoneQueries milestoneQueries, CancellationToken ct)
     {
-        if (await store.MilestoneAsync(milestoneId, ct) is null)
+        if (await milestoneQueries.MilestoneAsync(milestoneId, ct) is null)
         {
             return NotFound($"时间节点 {milestoneId} 不存在");
         }
 
-        return TokenUnit(http.User) is { } unit && !await store.UnitOwnsMilestoneAsync(unit, milestoneId, ct)
+        return TokenUnit(http.User) is { } unit && !await milestoneQueries.UnitOwnsMilestoneAsync(unit, milestoneId, ct)
             ? Forbidden("令牌只能报送本单位的时间节点")
             : null;
     }
 
-    private static async Task<IResult> ProgressAsync(long id, ProgressRequest request, HttpContext http, ConsoleStore store, ProgressStore progress, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ProgressAsync(long id, ProgressRequest request, HttpContext http, MilestoneQueries milestoneQueries, ProgressStore progress, TimeProvider time, CancellationToken ct)
     {
         if (request.Percent is < 0 or > 100)
         {
@@ -183,7 +183,7 @@ public static class ApiEndpoints
             return Invalid("percent", "请填写进度百分比或进展说明");
         }
 
-        if (await CheckScopeAsync(http, id, store, ct) is { } refused)
+        if (await CheckScopeAsync(http, id, milestoneQueries, ct) is { } refused)
         {
             return refused;
         }
@@ -192,19 +192,18 @@ public static class ApiEndpoints
         var unit = TokenUnit(http.User);
         var source = unit is null ? "console" : "api";
         var reportId = await progress.ReportAsync(id, request.Percent, request.Note, unit, source, Actor(http), now, ct);
-        await store.WriteAuditAsync(now, Actor(http), "milestone.progress", $"milestone:{id}", new { request.Percent, source }, ct);
         return TypedResults.Created($"/api/milestones/{id}", new ProgressResponse(reportId, id));
     }
 
     /// <summary>办结 belongs to the lead unit (and staff): a co-unit's token reports progress only.</summary>
-    private static async Task<IResult> CompleteAsync(long id, HttpContext http, ConsoleStore store, ProgressStore progress, TimeZoneInfo zone, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CompleteAsync(long id, HttpContext http, MilestoneQueries milestoneQueries, ProgressStore progress, TimeZoneInfo zone, TimeProvider time, CancellationToken ct)
     {
-        if (await CheckScopeAsync(http, id, store, ct) is { } refused)
+        if (await CheckScopeAsync(http, id, milestoneQueries, ct) is { } refused)
         {
             return refused;
         }
 
-        if (TokenUnit(http.User) is { } unit && !await store.UnitLeadsMilestoneAsync(unit, id, ct))
+        if (TokenUnit(http.User) is { } unit && !await milestoneQueries.UnitLeadsMilestoneAsync(unit, id, ct))
         {
             return Forbidden("只有牵头单位可以办结；配合单位请报送进展");
         }
@@ -214,9 +213,9 @@ public static class ApiEndpoints
     }
 
     /// <summary>Staff reopen a milestone marked done by mistake; audited with the reason.</summary>
-    private static async Task<IResult> ReopenAsync(long id, ReopenRequest request, HttpContext http, ConsoleStore store, ProgressStore progress, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ReopenAsync(long id, ReopenRequest request, HttpContext http, MilestoneQueries milestoneQueries, ProgressStore progress, TimeProvider time, CancellationToken ct)
     {
-        if (await store.MilestoneAsync(id, ct) is null)
+        if (await milestoneQueries.MilestoneAsync(id, ct) is null)
         {
             return NotFound($"时间节点 {id} 不存在");
         }
@@ -227,7 +226,7 @@ public static class ApiEndpoints
         }
 
         return await progress.ReopenAsync(id, request.Reason, Actor(http), time.GetUtcNow(), ct)
-            ? TypedResults.Ok(ToDto((await store.MilestoneAsync(id, ct))!))
+            ? TypedResults.Ok(ToDto((await milestoneQueries.MilestoneAsync(id, ct))!))
             : TypedResults.Problem(title: "无法重新打开", detail: $"时间节点 {id} 尚未办结", statusCode: StatusCodes.Status409Conflict);
     }
 
@@ -248,26 +247,26 @@ public static class ApiEndpoints
         }
     }
 
-    private static async Task<IResult> MessagesAsync(string? state, string? channel, string? kind, long? unit, int? limit, ConsoleStore store, CancellationToken ct)
+    private static async Task<IResult> MessagesAsync(string? state, string? channel, string? kind, long? unit, int? limit, MessageQueries messageQueries, CancellationToken ct)
     {
         if (limit is < 1 or > 1000)
         {
             return Invalid("limit", "limit 须在 1 到 1000 之间");
         }
 
-        var rows = await store.MessagesAsync(state, channel, kind, unit, null, limit ?? 200, ct);
+        var rows = await messageQueries.MessagesAsync(state, channel, kind, unit, null, limit ?? 200, ct);
         return TypedResults.Ok(rows.Select(m => new MessageDto(
             m.Id, m.Channel, m.Kind, Day(m.LocalDate), Infrastructure.Delivery.SecretMask.Address(m.Channel, m.RecipientAddress), m.UnitId, m.Subject, m.State, m.Attempts, m.LastError, Utc(m.CreatedAt)!.Value, Utc(m.SentAt))).ToList());
     }
 
-    private static async Task<IResult> RetryAsync(long id, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct) =>
-        await store.RetryMessageAsync(id, Actor(http), time.GetUtcNow(), ct)
+    private static async Task<IResult> RetryAsync(long id, HttpContext http, Infrastructure.Delivery.OutboxStore outbox, TimeProvider time, CancellationToken ct) =>
+        await outbox.RetryMessageAsync(id, Actor(http), time.GetUtcNow(), ct)
             ? TypedResults.Accepted($"/api/messages/{id}")
             : TypedResults.Problem(title: "无法重发", detail: $"消息 {id} 不存在或不处于“已放弃”（dead）状态", statusCode: StatusCodes.Status409Conflict);
 
     /// <summary>Issues a unit API token; the clear token is in this response only.</summary>
     private static async Task<IResult> CreateTokenAsync(
-        long id, TokenRequest request, HttpContext http, ConsoleStore store, UnitTokenStore tokens, IOptions<ConsoleOptions> options, TimeProvider time, CancellationToken ct)
+        long id, TokenRequest request, HttpContext http, UnitQueries unitQueries, UnitTokenStore tokens, IOptions<ConsoleOptions> options, TimeProvider time, CancellationToken ct)
     {
         var name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > InputLimits.Name)
@@ -275,15 +274,14 @@ public static class ApiEndpoints
             return Invalid("name", $"令牌名称须为 1 到 {InputLimits.Name} 个字符");
         }
 
-        if (await store.UnitAsync(id, ct) is null)
+        if (await unitQueries.UnitAsync(id, ct) is null)
         {
             return NotFound($"单位 {id} 不存在");
         }
 
         var now = time.GetUtcNow();
         var expiresAt = now + options.Value.UnitTokenLifetime;
-        var token = await tokens.CreateAsync(id, name, now, expiresAt, ct);
-        await store.WriteAuditAsync(now, Actor(http), "unit-token.create", $"unit:{id}", new { name, expiresAt }, ct);
+        var token = await tokens.CreateAsync(id, name, Actor(http), now, expiresAt, ct);
         return TypedResults.Created($"/api/units/{id}", new TokenResponse(id, name, token, expiresAt));
     }
 
