@@ -1,5 +1,4 @@
 using System.Text;
-using Supervisor.Cli;
 using Supervisor.Core.Engine;
 using Supervisor.Infrastructure.Excel;
 using Supervisor.Infrastructure.Postgres;
@@ -70,7 +69,7 @@ public static class UnitsPage
     private static async Task<IResult> ExportAsync(SupervisionEngine engine, TimeProvider time, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
-        var bytes = XlsxWriter.ToBytes([EngineCommands.RatesSheet(today, await engine.RatesAsync(today, ct))]);
+        var bytes = XlsxWriter.ToBytes([RatesSheet.Of(today, await engine.RatesAsync(today, ct))]);
         return Results.File(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"units-{today:yyyyMMdd}.xlsx");
     }
 

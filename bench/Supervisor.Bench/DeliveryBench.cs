@@ -7,13 +7,14 @@ using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Supervisor.Cli;
 using Supervisor.Core;
 using Supervisor.Hosting;
 using Supervisor.Infrastructure.Delivery;
 using Supervisor.Infrastructure.Postgres;
 using Supervisor.Infrastructure.Delivery.Email;
 
-namespace Supervisor.Cli;
+namespace Supervisor.Bench;
 
 public sealed record DeliveryBenchScale(int Messages, int SingleRowMessages, int EmailMessages, int SmsMessages, int? SmtpPort, TimeSpan SmsLatency);
 

@@ -5,11 +5,12 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Supervisor.Cli;
 using Supervisor.Core;
 using Supervisor.Hosting;
 using Supervisor.Infrastructure.Delivery;
 
-namespace Supervisor.Cli;
+namespace Supervisor.Bench;
 
 /// <summary>
 /// <c>bench delivery</c>, the channel part: Aliyun SMS, Tencent SMS, WeCom and DingTalk robots through the real outbox and
