@@ -323,7 +323,7 @@ public static partial class UnitDirectoryParser
     {
         if (rows.Count == 0)
         {
-            throw new BadInputException("the file is empty: expected a header row");
+            throw new BadInputException("the file is empty: expected a header row", "文件是空的：第一行应为表头。");
         }
 
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -338,7 +338,9 @@ public static partial class UnitDirectoryParser
 
         if (!columns.ContainsKey("name"))
         {
-            throw new BadInputException($"the header row has no '{required}' column (found: {string.Join(", ", rows[0].Where(h => h.Length > 0))})");
+            throw new BadInputException(
+                $"the header row has no '{required}' column (found: {string.Join(", ", rows[0].Where(h => h.Length > 0))})",
+                $"表头中没有“{required}”列（现有：{string.Join("、", rows[0].Where(h => h.Length > 0))}）。");
         }
 
         return columns;

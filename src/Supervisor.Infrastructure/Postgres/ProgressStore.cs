@@ -54,7 +54,7 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource)
         var updated = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { milestoneId, at }, tx, cancellationToken: ct));
         var row = await connection.QuerySingleOrDefaultAsync<(DateTime Due, DateTime CompletedAt)?>(new CommandDefinition(
             "select due_date::timestamp, completed_at from milestones where id = @milestoneId", new { milestoneId }, tx, cancellationToken: ct))
-            ?? throw new BadInputException($"时间节点 {milestoneId} 不存在");
+            ?? throw new BadInputException($"milestone {milestoneId} does not exist", $"时间节点 {milestoneId} 不存在");
         if (updated is not null)
         {
             await AuditLog.WriteAsync(connection, tx, at, by ?? source, "milestone.complete", $"milestone:{milestoneId}", new { source }, ct);
@@ -106,7 +106,7 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource)
     {
         if (await connection.ExecuteScalarAsync<int?>(new CommandDefinition("select 1 from milestones where id = @milestoneId", new { milestoneId }, cancellationToken: ct)) is null)
         {
-            throw new BadInputException($"时间节点 {milestoneId} 不存在");
+            throw new BadInputException($"milestone {milestoneId} does not exist", $"时间节点 {milestoneId} 不存在");
         }
     }
 }

@@ -124,6 +124,16 @@ public static class EngineCommands
         command.SetAction((parse, ct) => CliHost.RunAsync(
             async (services, token) =>
             {
+                if (parse.GetValue(percent) is { } p and (< 0 or > 100))
+                {
+                    throw new BadInputException($"--percent {p} must be 0–100");
+                }
+
+                if (parse.GetValue(percent) is null && string.IsNullOrWhiteSpace(parse.GetValue(note)))
+                {
+                    throw new BadInputException("a progress report needs --percent or --note");
+                }
+
                 var engine = services.GetRequiredService<SupervisionEngine>();
                 var when = parse.GetValue(at) is { } text ? AsOf.Parse(text, engine.Zone, "--at") : services.GetRequiredService<TimeProvider>().GetUtcNow();
                 var reportId = await services.GetRequiredService<ProgressStore>().ReportAsync(

@@ -281,7 +281,7 @@ public static class ApiEndpoints
         }
         catch (BadInputException ex)
         {
-            return NotFound(ex.Message);
+            return NotFound(ex.Chinese);
         }
     }
 

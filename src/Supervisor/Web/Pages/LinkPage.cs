@@ -135,7 +135,7 @@ public static class LinkPage
         }
         catch (BadInputException ex)
         {
-            return Refused(http, token, StatusCodes.Status400BadRequest, ex.Message);
+            return Refused(http, token, StatusCodes.Status400BadRequest, ex.Chinese);
         }
 
         return Results.Redirect($"/u/{Uri.EscapeDataString(token)}?done={done}");
