@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Supervisor.Core.Delivery;
 
 namespace Supervisor.Core.Units;
 
@@ -243,7 +244,7 @@ public static partial class UnitDirectoryParser
             }
             else
             {
-                robots.Add(new RobotEntry("wecom", wecom, null));
+                robots.Add(new RobotEntry(Channels.WeCom, wecom, null));
             }
         }
 
@@ -264,7 +265,7 @@ public static partial class UnitDirectoryParser
             }
             else
             {
-                robots.Add(new RobotEntry("dingtalk", dingtalk, dingtalkSecret));
+                robots.Add(new RobotEntry(Channels.DingTalk, dingtalk, dingtalkSecret));
             }
         }
 

@@ -164,7 +164,7 @@ public sealed class TongbaoService(
 
     private List<(string Key, string Address)> Recipients(DateOnly date) => office.Value.OfficeEmails
         .Select(e => e.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal)
-        .Select(a => (MessageKey.For(a, "email", SupervisionDigestComposer.Kind, date), a)).ToList();
+        .Select(a => (MessageKey.For(a, Channels.Email, SupervisionDigestComposer.Kind, date), a)).ToList();
 
     /// <summary>下步工作要求 from the office's template, with the period's figures filled in; the office edits it before release.</summary>
     public async Task<string> RequirementsAsync(SupervisionDigest digest, CancellationToken ct)

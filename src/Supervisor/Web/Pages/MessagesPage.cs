@@ -1,6 +1,7 @@
 using System.Text;
 using Supervisor.Infrastructure.Postgres;
 using Supervisor.Web.Auth;
+using Supervisor.Core.Delivery;
 
 namespace Supervisor.Web.Pages;
 
@@ -30,7 +31,7 @@ public static class MessagesPage
     public static void Table(StringBuilder body, IReadOnlyList<MessageInfo> messages, TimeZoneInfo zone) =>
         Html.Table(body, ["编号", "日期", "渠道", "类型", "收件人", "单位", "主题", "状态", "尝试次数", "最近错误"], messages.Select(m => (IReadOnlyList<string>)
         [
-            $"<a href=\"/messages/{m.Id}\">{m.Id}</a>", PageContext.D(m.LocalDate), m.Channel == "sms" ? "短信" : "邮件", Html.E(Kind(m.Kind)),
+            $"<a href=\"/messages/{m.Id}\">{m.Id}</a>", PageContext.D(m.LocalDate), Channels.Label(m.Channel), Html.E(Kind(m.Kind)),
             Html.E($"{m.RecipientName} {Infrastructure.Delivery.SecretMask.Address(m.Channel, m.RecipientAddress)}"), m.UnitId is { } u ? $"<a href=\"/units/{u}\">{Html.E(m.Unit)}</a>" : "—", Html.E(m.Subject),
             Html.E(PageContext.Status(m.State)), Html.N(m.Attempts), Html.E(m.LastError),
         ]), "暂无消息");
@@ -56,7 +57,7 @@ public static class MessagesPage
         body.Append("<a href=\"/messages\">全部</a></p>")
             .Append("<form method=\"get\" action=\"/messages\" class=\"filters\">")
             .Append("<label>状态 <select name=\"state\">").Append(PageContext.Options(States.Select(s => (s, PageContext.Status(s))), state)).Append("</select></label>")
-            .Append("<label>渠道 <select name=\"channel\">").Append(PageContext.Options([("email", "邮件"), ("sms", "短信")], channel)).Append("</select></label>")
+            .Append("<label>渠道 <select name=\"channel\">").Append(PageContext.Options(Channels.All.Select(c => (c, Channels.Label(c))), channel)).Append("</select></label>")
             .Append("<label>类型 <select name=\"kind\">").Append(PageContext.Options(Kinds.Select(k => (k, Kind(k))), kind)).Append("</select></label>")
             .Append("<label>单位 <select name=\"unit\">").Append(PageContext.Options((await units.UnitsAsync(ct)).Select(u => (Html.N(u.Id), u.Name)), unit)).Append("</select></label>")
             .Append("<button type=\"submit\">筛选</button></form>");
