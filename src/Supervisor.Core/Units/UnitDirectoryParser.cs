@@ -78,16 +78,8 @@ public static partial class UnitDirectoryParser
         var entries = new List<UnitDirectoryEntry>();
         var errors = new List<RowError>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 1; i < rows.Count; i++)
+        foreach (var (row, Cell) in DataRows(rows, columns))
         {
-            var row = i + 1;
-            var cells = rows[i];
-            string? Cell(string key) => CellOf(cells, columns, key);
-            if (rows[i].All(string.IsNullOrWhiteSpace))
-            {
-                continue;
-            }
-
             var name = Cell("name");
             if (name is null)
             {
@@ -146,16 +138,8 @@ public static partial class UnitDirectoryParser
         var entries = new List<LeaderDirectoryEntry>();
         var errors = new List<RowError>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 1; i < rows.Count; i++)
+        foreach (var (row, Cell) in DataRows(rows, columns))
         {
-            var row = i + 1;
-            var cells = rows[i];
-            string? Cell(string key) => CellOf(cells, columns, key);
-            if (rows[i].All(string.IsNullOrWhiteSpace))
-            {
-                continue;
-            }
-
             var name = Cell("name");
             if (name is null || !seen.Add(name))
             {
@@ -178,6 +162,19 @@ public static partial class UnitDirectoryParser
     }
 
     /// <summary>The trimmed cell under a known column, or null when the column is missing or the cell blank.</summary>
+    /// <summary>The rows under the header with their line numbers (the header is line 1), blank rows skipped; each with a reader of its cells by column key.</summary>
+    private static IEnumerable<(int Row, Func<string, string?> Cell)> DataRows(IReadOnlyList<IReadOnlyList<string>> rows, Dictionary<string, int> columns)
+    {
+        for (var i = 1; i < rows.Count; i++)
+        {
+            var cells = rows[i];
+            if (!cells.All(string.IsNullOrWhiteSpace))
+            {
+                yield return (i + 1, key => CellOf(cells, columns, key));
+            }
+        }
+    }
+
     private static string? CellOf(IReadOnlyList<string> row, Dictionary<string, int> columns, string key) =>
         columns.TryGetValue(key, out var c) && c < row.Count && !string.IsNullOrWhiteSpace(row[c]) ? row[c].Trim() : null;
 
