@@ -2,14 +2,13 @@ namespace Supervisor.Core.Import;
 
 /// <summary>
 /// A plan file refused before or while reading it. <see cref="Exception.Message"/> is the English line the CLI prints;
-/// <see cref="Chinese"/> is what the console shows an office user (no CLI flags in it).
+/// <see cref="BadInputException.Chinese"/> is what the console shows an office user (no CLI flags in it).
 /// </summary>
 public sealed class ImportRefusedException : BadInputException
 {
     public ImportRefusedException(string message, string chinese, bool tooLarge = false)
-        : base(message)
+        : base(message, chinese)
     {
-        Chinese = chinese;
         TooLarge = tooLarge;
     }
 
@@ -21,15 +20,12 @@ public sealed class ImportRefusedException : BadInputException
     public ImportRefusedException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Chinese = message;
     }
 
     public ImportRefusedException()
-        : this("the file was refused")
+        : this("the file was refused", "文件被拒绝")
     {
     }
-
-    public string Chinese { get; } = "";
 
     /// <summary>The document names no year: the console asks for one and keeps the upload.</summary>
     public bool MissingYear { get; init; }

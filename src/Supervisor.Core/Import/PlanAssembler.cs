@@ -36,9 +36,11 @@ public static class PlanAssembler
         if (document.Tasks.Count == 0)
         {
             var reason = document.Warnings.Count > 0 ? document.Warnings[0].Message : null;
-            throw new BadInputException(reason is null
-                ? "no task found: the file has no numbered items (1. …) or table rows with a task column"
-                : $"no task found: {reason}");
+            throw reason is null
+                ? new BadInputException(
+                    "no task found: the file has no numbered items (1. …) or table rows with a task column",
+                    "没有找到任务：文件中既没有编号的条目（1. …），也没有带“工作任务”列的表格。")
+                : new BadInputException($"no task found: {reason}", $"没有找到任务：{reason}");
         }
 
         var warnings = document.Warnings.ToList();

@@ -1,6 +1,6 @@
 namespace Supervisor.Core.Import;
 
-/// <summary>Reads a decomposition document given as plain text or Markdown (see issue 3 for the forms it understands).</summary>
+/// <summary>Reads a decomposition document given as plain text or Markdown (docs/import.md lists the forms it understands).</summary>
 public static class PlanTextParser
 {
     private const int TitleSearchLines = 60;

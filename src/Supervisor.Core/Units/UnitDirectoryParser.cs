@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Supervisor.Core.Delivery;
 
 namespace Supervisor.Core.Units;
 
@@ -77,16 +78,8 @@ public static partial class UnitDirectoryParser
         var entries = new List<UnitDirectoryEntry>();
         var errors = new List<RowError>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 1; i < rows.Count; i++)
+        foreach (var (row, Cell) in DataRows(rows, columns))
         {
-            var row = i + 1;
-            var cells = rows[i];
-            string? Cell(string key) => CellOf(cells, columns, key);
-            if (rows[i].All(string.IsNullOrWhiteSpace))
-            {
-                continue;
-            }
-
             var name = Cell("name");
             if (name is null)
             {
@@ -145,16 +138,8 @@ public static partial class UnitDirectoryParser
         var entries = new List<LeaderDirectoryEntry>();
         var errors = new List<RowError>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 1; i < rows.Count; i++)
+        foreach (var (row, Cell) in DataRows(rows, columns))
         {
-            var row = i + 1;
-            var cells = rows[i];
-            string? Cell(string key) => CellOf(cells, columns, key);
-            if (rows[i].All(string.IsNullOrWhiteSpace))
-            {
-                continue;
-            }
-
             var name = Cell("name");
             if (name is null || !seen.Add(name))
             {
@@ -177,6 +162,19 @@ public static partial class UnitDirectoryParser
     }
 
     /// <summary>The trimmed cell under a known column, or null when the column is missing or the cell blank.</summary>
+    /// <summary>The rows under the header with their line numbers (the header is line 1), blank rows skipped; each with a reader of its cells by column key.</summary>
+    private static IEnumerable<(int Row, Func<string, string?> Cell)> DataRows(IReadOnlyList<IReadOnlyList<string>> rows, Dictionary<string, int> columns)
+    {
+        for (var i = 1; i < rows.Count; i++)
+        {
+            var cells = rows[i];
+            if (!cells.All(string.IsNullOrWhiteSpace))
+            {
+                yield return (i + 1, key => CellOf(cells, columns, key));
+            }
+        }
+    }
+
     private static string? CellOf(IReadOnlyList<string> row, Dictionary<string, int> columns, string key) =>
         columns.TryGetValue(key, out var c) && c < row.Count && !string.IsNullOrWhiteSpace(row[c]) ? row[c].Trim() : null;
 
@@ -243,7 +241,7 @@ public static partial class UnitDirectoryParser
             }
             else
             {
-                robots.Add(new RobotEntry("wecom", wecom, null));
+                robots.Add(new RobotEntry(Channels.WeCom, wecom, null));
             }
         }
 
@@ -264,7 +262,7 @@ public static partial class UnitDirectoryParser
             }
             else
             {
-                robots.Add(new RobotEntry("dingtalk", dingtalk, dingtalkSecret));
+                robots.Add(new RobotEntry(Channels.DingTalk, dingtalk, dingtalkSecret));
             }
         }
 
@@ -323,7 +321,7 @@ public static partial class UnitDirectoryParser
     {
         if (rows.Count == 0)
         {
-            throw new BadInputException("the file is empty: expected a header row");
+            throw new BadInputException("the file is empty: expected a header row", "文件是空的：第一行应为表头。");
         }
 
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -338,7 +336,9 @@ public static partial class UnitDirectoryParser
 
         if (!columns.ContainsKey("name"))
         {
-            throw new BadInputException($"the header row has no '{required}' column (found: {string.Join(", ", rows[0].Where(h => h.Length > 0))})");
+            throw new BadInputException(
+                $"the header row has no '{required}' column (found: {string.Join(", ", rows[0].Where(h => h.Length > 0))})",
+                $"表头中没有“{required}”列（现有：{string.Join("、", rows[0].Where(h => h.Length > 0))}）。");
         }
 
         return columns;

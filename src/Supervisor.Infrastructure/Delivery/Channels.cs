@@ -1,17 +1,7 @@
 using System.Text.RegularExpressions;
+using Supervisor.Core.Delivery;
 
 namespace Supervisor.Infrastructure.Delivery;
-
-/// <summary>The channel names: a message's <c>channel</c> column and the key its sender is registered under.</summary>
-public static class Channels
-{
-    public const string Email = "email";
-    public const string Sms = "sms";
-    public const string WeCom = "wecom";
-    public const string DingTalk = "dingtalk";
-
-    public static bool IsRobot(string channel) => channel is WeCom or DingTalk;
-}
 
 /// <summary>A provider request as it would go on the wire, secrets masked: what <c>supervisor preview</c> prints.</summary>
 public sealed record ProviderRequest(string Method, string Url, IReadOnlyList<KeyValuePair<string, string>> Headers, string Body);

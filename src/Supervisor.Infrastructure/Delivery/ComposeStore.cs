@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using Npgsql;
+using Supervisor.Core.Delivery;
 
 namespace Supervisor.Infrastructure.Delivery;
 
@@ -184,7 +185,7 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
         var byKey = messages.ToDictionary(m => m.Key, StringComparer.Ordinal);
         var attachments = inserted
             .Select(i => (i.Id, Message: byKey[i.Key]))
-            .Where(m => m.Message.Channel == "email" && m.Message.Kind == MessageComposer.Escalation)
+            .Where(m => m.Message.Channel == Channels.Email && m.Message.Kind == MessageComposer.Escalation)
             .Select(m => (m.Id, (IReadOnlyList<MessageAttachment>)m.Message.ReminderIds.Where(files.ContainsKey).Select(id => files[id]).ToList()))
             .ToList();
         await OutboxStore.AddAttachmentsAsync(connection, tx, attachments, ct);

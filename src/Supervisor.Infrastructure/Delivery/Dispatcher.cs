@@ -17,8 +17,8 @@ public sealed record DispatchResult(int Composed, int Claimed, int Sent, int Ret
 public sealed partial class Dispatcher(
     OutboxStore outbox,
     ReminderComposer composer,
-    [FromKeyedServices(Dispatcher.EmailChannel)] IMessageSender email,
-    [FromKeyedServices(Dispatcher.SmsChannel)] IMessageSender sms,
+    [FromKeyedServices(Channels.Email)] IMessageSender email,
+    [FromKeyedServices(Channels.Sms)] IMessageSender sms,
     [FromKeyedServices(Channels.WeCom)] IMessageSender wecom,
     [FromKeyedServices(Channels.DingTalk)] IMessageSender dingtalk,
     IOptions<Robots.RobotOptions> robotOptions,
@@ -36,11 +36,6 @@ public sealed partial class Dispatcher(
         QueueLimit = int.MaxValue,
         AutoReplenishment = true,
     });
-
-    /// <summary>The keys the channel senders are registered under (EmailSender, SmsSender; the bench swaps in a no-op).</summary>
-    public const string EmailChannel = "email";
-
-    public const string SmsChannel = "sms";
 
     public static string NewWorkerId() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
 
@@ -113,11 +108,11 @@ public sealed partial class Dispatcher(
         var robotPosts = new List<OutboxMessage>();
         var o = smsOptions.Value;
         var quiet = new QuietHours(o.QuietHoursStart, o.QuietHoursEnd);
-        var smsMessages = batch.Where(m => m.Channel == "sms").ToList();
+        var smsMessages = batch.Where(m => m.Channel == Channels.Sms).ToList();
         var sentToday = smsMessages.Count == 0 ? [] : await outbox.SmsSentOnAsync(smsMessages.Select(m => m.Address).Distinct().ToList(), LocalDate(now), ct);
         foreach (var m in batch)
         {
-            if (m.Channel == "email")
+            if (m.Channel == Channels.Email)
             {
                 toSend.Add(m);
                 continue;
@@ -167,8 +162,8 @@ public sealed partial class Dispatcher(
         }
 
         await Task.WhenAll(
-            SendAllAsync(toSend.Where(m => m.Channel == "email"), email, null, acks, time, ct),
-            SendAllAsync(toSend.Where(m => m.Channel == "sms"), sms, _smsRate, acks, time, ct),
+            SendAllAsync(toSend.Where(m => m.Channel == Channels.Email), email, null, acks, time, ct),
+            SendAllAsync(toSend.Where(m => m.Channel == Channels.Sms), sms, _smsRate, acks, time, ct),
             SendAllAsync(toSend.Where(m => m.Channel == Channels.WeCom), wecom, null, acks, time, ct),
             SendAllAsync(toSend.Where(m => m.Channel == Channels.DingTalk), dingtalk, null, acks, time, ct));
         return [.. acks];

@@ -84,12 +84,12 @@ public static class MessageComposer
         {
             if (email is not null)
             {
-                Add(new Recipient(email.Trim().ToLowerInvariant(), "email", kind, name, unitId, leaderId), line);
+                Add(new Recipient(email.Trim().ToLowerInvariant(), Channels.Email, kind, name, unitId, leaderId), line);
             }
 
             if (phone is not null)
             {
-                Add(new Recipient(phone.Trim(), "sms", kind, name, unitId, leaderId), line);
+                Add(new Recipient(phone.Trim(), Channels.Sms, kind, name, unitId, leaderId), line);
             }
         }
 
@@ -145,12 +145,12 @@ public static class MessageComposer
 
                 foreach (var email in context.OfficeEmails)
                 {
-                    Add(new Recipient(email.Trim().ToLowerInvariant(), "email", Escalation, context.Office, null, null), new Line(r, "督办", leadNames));
+                    Add(new Recipient(email.Trim().ToLowerInvariant(), Channels.Email, Escalation, context.Office, null, null), new Line(r, "督办", leadNames));
                 }
 
                 foreach (var phone in context.OfficePhones)
                 {
-                    Add(new Recipient(phone.Trim(), "sms", Escalation, context.Office, null, null), new Line(r, "督办", leadNames));
+                    Add(new Recipient(phone.Trim(), Channels.Sms, Escalation, context.Office, null, null), new Line(r, "督办", leadNames));
                 }
             }
         }
@@ -201,14 +201,14 @@ public static class MessageComposer
         };
         var key = MessageKey.For(recipient.Address, recipient.Channel, recipient.Kind, context.Today);
         var ids = ordered.Select(l => l.Item.ReminderId).ToList();
-        if (recipient.Channel == "email")
+        if (recipient.Channel == Channels.Email)
         {
-            return new ComposedMessage(key, "email", recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
+            return new ComposedMessage(key, Channels.Email, recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
                 templates.Subject.Render(values), templates.Text.Render(values), templates.Html.Render(values), ids);
         }
 
         var (template, variables) = SmsVariables(recipient, ordered, context, links);
-        return new ComposedMessage(key, "sms", recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
+        return new ComposedMessage(key, Channels.Sms, recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
             null, SmsText.FitKeeping(templates.Sms.Render(values), links?.ShortPage), null, ids)
         {
             SmsTemplate = SmsTemplates.Name(template),

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Supervisor.Infrastructure.Postgres;
 
 namespace Supervisor.Infrastructure.Delivery;
 
@@ -300,4 +301,15 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<(string Address, int Count)>(new CommandDefinition(sql, new { date, addresses = addresses.ToArray() }, cancellationToken: ct));
         return rows.ToDictionary(r => r.Address, r => r.Count, StringComparer.Ordinal);
     }
+
+    /// <summary>Staff send a dead message again: it goes back to pending, due now; the attempts so far are kept.</summary>
+    public async Task<bool> RetryMessageAsync(long id, string actor, DateTimeOffset now, CancellationToken ct) =>
+        await AuditLog.ChangeAsync(
+            dataSource, "update messages set state = 'pending', next_attempt_at = @now, lease_owner = null, lease_until = null where id = @id and state = 'dead'",
+            new { id, now = now.ToUniversalTime() }, now, actor, "message.retry", $"message:{id}", ct);
+
+    public async Task<bool> CancelMessageAsync(long id, string actor, DateTimeOffset now, CancellationToken ct) =>
+        await AuditLog.ChangeAsync(
+            dataSource, "update messages set state = 'cancelled' where id = @id and state in ('pending', 'held', 'failed')",
+            new { id }, now, actor, "message.cancel", $"message:{id}", ct);
 }

@@ -21,7 +21,6 @@ public sealed class ReminderComposer(
     TimeZoneInfo zone,
     CalendarStore calendars,
     IOptions<NoticeOptions> notices,
-    IOptions<SignedLinkOptions> linkOptions,
     LinkSigner links)
 {
     public static readonly int[] AllLevels = [1, 2, 3];
@@ -37,7 +36,7 @@ public sealed class ReminderComposer(
     public UnitLinks LinksFor(long unitId)
     {
         var page = links.Url(unitId);
-        return new UnitLinks(page, milestone => page + "#" + LinkSigner.MilestoneAnchor(milestone), links.ShortUrl(unitId), LocalDate(links.ExpiresAt()));
+        return new UnitLinks(page, milestone => LinkSigner.Anchored(page, milestone), links.ShortUrl(unitId), LocalDate(links.ExpiresAt()));
     }
 
     public Task<ComposeResult> ComposeAsync(DateTimeOffset now, int[] levels, CancellationToken ct)
@@ -54,19 +53,6 @@ public sealed class ReminderComposer(
         return store.ComposeAsync(today, levels, now, (r, u, l) => MessageComposer.Compose(r, u, l, context, templates.Load), ct, Notice);
     }
 
-    /// <summary>Whether Console:LinkSecret is set and valid; without it a notice tells the unit to log in instead of carrying a link.</summary>
-    private bool CanSignLinks()
-    {
-        try
-        {
-            return linkOptions.Value.LinkSecret.Length >= 16;
-        }
-        catch (OptionsValidationException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>The 督办通知单 of one escalation: lead units with their signed links (none without Console:LinkSecret), 反馈时限 on the calendar.</summary>
     public (string FileName, byte[] Docx) WriteNotice(
         ReminderItem reminder, IReadOnlyList<TaskUnitContact> units, IReadOnlyList<TaskLeaderContact> leaders, int number, DateOnly today, WorkingCalendar calendar)
@@ -75,9 +61,9 @@ public sealed class ReminderComposer(
         ArgumentNullException.ThrowIfNull(calendar);
         var days = notices.Value.FeedbackWorkingDays;
         var feedbackBy = calendar.AddWorkingDays(today, days);
-        var canSign = CanSignLinks();
+        var canSign = links.CanSign;
         var leads = units.Where(u => u.TaskRole == "lead").GroupBy(u => u.UnitId).Select(g => g.First())
-            .Select(u => new NoticeUnit(u.UnitName, canSign ? links.Url(u.UnitId) + "#" + LinkSigner.MilestoneAnchor(reminder.MilestoneId) : null)).ToList();
+            .Select(u => new NoticeUnit(u.UnitName, canSign ? links.MilestoneUrl(u.UnitId, reminder.MilestoneId) : null)).ToList();
         var values = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["feedbackDate"] = GongwenLayout.Date(feedbackBy),

@@ -1,3 +1,4 @@
+using Supervisor.Core.Delivery;
 namespace Supervisor.Infrastructure.Delivery;
 
 /// <summary>What one send did.</summary>

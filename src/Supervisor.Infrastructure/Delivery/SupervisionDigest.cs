@@ -228,13 +228,6 @@ public sealed class SupervisionDigestComposer(
         _ => "#008000",
     };
 
-    private static string ChannelName(string channel) => channel switch
-    {
-        "sms" => "短信",
-        Channels.WeCom => "企业微信群",
-        Channels.DingTalk => "钉钉群",
-        _ => "邮件",
-    };
 
     // A robot's address is its webhook URL, which holds its key: the 通报 shows it masked.
     private static string Recipient(string channel, string address) => Channels.IsRobot(channel) ? SecretMask.Url(address) : PhoneMask.Address(address);
@@ -286,7 +279,7 @@ public sealed class SupervisionDigestComposer(
             ["failedAttempts"] = d.Deliveries.Failed,
             ["noFailures"] = d.Failures.Count == 0 ? "无投递失败。" : "",
             ["failures"] = d.Failures.Select(f => Item(
-                ("owner", f.Owner ?? f.Name ?? ""), ("recipient", Recipient(f.Channel, f.Address)), ("channel", ChannelName(f.Channel)), ("kind", KindName(f.Kind)),
+                ("owner", f.Owner ?? f.Name ?? ""), ("recipient", Recipient(f.Channel, f.Address)), ("channel", Channels.Label(f.Channel)), ("kind", KindName(f.Kind)),
                 ("state", StateName(f.State)), ("tries", f.Attempts), ("error", f.LastError ?? ""))).ToList(),
         };
     }
@@ -351,7 +344,7 @@ public sealed class SupervisionDigestComposer(
             new XlsxSheet("投递失败", ["对象", "地址", "渠道", "类别", "状态", "尝试次数", "原因", "入队时间"],
                 d.Failures.Select(f => (IReadOnlyList<object?>)
                 [
-                    f.Owner ?? f.Name ?? "", Recipient(f.Channel, f.Address), ChannelName(f.Channel), KindName(f.Kind), StateName(f.State), f.Attempts, f.LastError ?? "",
+                    f.Owner ?? f.Name ?? "", Recipient(f.Channel, f.Address), Channels.Label(f.Channel), KindName(f.Kind), StateName(f.State), f.Attempts, f.LastError ?? "",
                     f.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 ])),
         ];

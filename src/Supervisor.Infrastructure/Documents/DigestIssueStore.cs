@@ -17,7 +17,7 @@ public sealed record DigestIssue(
 /// <summary>A message to queue with its files: an e-mail by default; the office's group posts and texts set <see cref="Channel"/>.</summary>
 public sealed record QueuedMessage(string Key, string Address, string? Name, string? Subject, string Text, string? Html, IReadOnlyList<MessageAttachment> Attachments)
 {
-    public string Channel { get; init; } = Delivery.Channels.Email;
+    public string Channel { get; init; } = Core.Delivery.Channels.Email;
 
     /// <summary>SMS: the provider template (digest) and its variables, for Aliyun/Tencent.</summary>
     public string? SmsTemplate { get; init; }

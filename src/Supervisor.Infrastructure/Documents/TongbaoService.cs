@@ -191,7 +191,7 @@ public sealed class TongbaoService(
 
     private List<(string Key, string Address)> Recipients(DateOnly date) => office.Value.OfficeEmails
         .Select(e => e.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal)
-        .Select(a => (MessageKey.For(a, "email", SupervisionDigestComposer.Kind, date), a)).ToList();
+        .Select(a => (MessageKey.For(a, Channels.Email, SupervisionDigestComposer.Kind, date), a)).ToList();
 
     /// <summary>The office's group robots (Robots:Office) with their keys: platform + a hash of the URL, never the URL (it holds the robot's key).</summary>
     private List<(string Key, string Channel, string Address)> OfficeRobots(DateOnly date) => robots.Value.Office.Robots()

@@ -249,7 +249,7 @@ public static class TongbaoWriter
         foreach (var f in d.Failures.Take(50))
         {
             var state = f.State == "dead" ? "已放弃" : "重试中";
-            doc.BodyText($"{++n}. {f.Owner ?? f.Name ?? ""}（{PhoneMask.Address(f.Address)}，{(f.Channel == "sms" ? "短信" : "邮件")}）：{state}，已尝试{f.Attempts}次。");
+            doc.BodyText($"{++n}. {f.Owner ?? f.Name ?? ""}（{PhoneMask.Address(f.Address)}，{Channels.Label(f.Channel)}）：{state}，已尝试{f.Attempts}次。");
         }
 
         doc.Heading2("（二）退回及未签收");

@@ -34,7 +34,9 @@ public static class PlanFileReader
         var length = new FileInfo(path).Length;
         if (length > MaxBytes)
         {
-            throw new BadInputException($"{name}: {length / 1024 / 1024} MB is larger than the {MaxBytes / 1024 / 1024} MB a plan may be");
+            throw new BadInputException(
+                $"{name}: {length / 1024 / 1024} MB is larger than the {MaxBytes / 1024 / 1024} MB a plan may be",
+                $"{name}：文件 {length / 1024 / 1024} MB，超过了方案文件 {MaxBytes / 1024 / 1024} MB 的上限。");
         }
 
         return Read(File.ReadAllBytes(path), name, limits, format);
@@ -44,7 +46,7 @@ public static class PlanFileReader
     {
         if (bytes.Length == 0)
         {
-            throw new BadInputException($"{name}: the file is empty");
+            throw new BadInputException($"{name}: the file is empty", $"{name}：文件是空的。");
         }
 
         if (format == PlanFileFormat.Auto)
@@ -68,7 +70,7 @@ public static class PlanFileReader
         var (text, encoding) = TextDecoder.Decode(bytes, name);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new BadInputException($"{name}: the file has no text");
+            throw new BadInputException($"{name}: the file has no text", $"{name}：文件中没有文字。");
         }
 
         var document = format == PlanFileFormat.Csv ? PlanTableParser.Parse(TabularReader.ReadCsv(text)) : PlanTextParser.Parse(text);
@@ -167,7 +169,7 @@ public static class PlanFileReader
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length == 0)
         {
-            throw new BadInputException($"{name}: the file is empty");
+            throw new BadInputException($"{name}: the file is empty", $"{name}：文件是空的。");
         }
 
         if (Detect(bytes, name) == PlanFileFormat.Xlsx)

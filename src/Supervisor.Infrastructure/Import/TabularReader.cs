@@ -26,7 +26,7 @@ public static class TabularReader
         {
             using var stream = new MemoryStream(bytes, writable: false);
             using var document = SpreadsheetDocument.Open(stream, isEditable: false);
-            var workbook = document.WorkbookPart ?? throw new BadInputException($"{displayName}: not a readable XLSX workbook (no workbook part)");
+            var workbook = document.WorkbookPart ?? throw new BadInputException($"{displayName}: not a readable XLSX workbook (no workbook part)", $"{displayName}：不是可读的 XLSX 工作簿。");
             var sharedStrings = ReadSharedStrings(workbook.SharedStringTablePart, displayName, limits);
             var sheets = workbook.Workbook.Sheets?.Elements<Sheet>().ToList() ?? [];
             foreach (var sheet in sheets)
@@ -47,7 +47,7 @@ public static class TabularReader
         }
         catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or FileFormatException or System.Xml.XmlException or InvalidOperationException or IOException)
         {
-            throw new BadInputException($"{displayName}: not a readable XLSX workbook ({ex.Message.ReplaceLineEndings(" ")})", ex);
+            throw new BadInputException($"{displayName}: not a readable XLSX workbook ({ex.Message.ReplaceLineEndings(" ")})", $"{displayName}：不是可读的 XLSX 工作簿。");
         }
     }
 

@@ -18,7 +18,7 @@ public static class TextDecoder
     {
         if (bytes.IsEmpty)
         {
-            throw new BadInputException($"{displayName}: the file is empty");
+            throw new BadInputException($"{displayName}: the file is empty", $"{displayName}：文件是空的。");
         }
 
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
@@ -28,7 +28,9 @@ public static class TextDecoder
                 return (Checked(bomText, displayName), cut ? "UTF-8 (BOM; last character cut off)" : "UTF-8 (BOM)");
             }
 
-            throw new BadInputException($"{displayName}: starts with a UTF-8 byte-order mark but is not UTF-8 (saved from GB18030 with a wrong label?); re-save it as UTF-8");
+            throw new BadInputException(
+                $"{displayName}: starts with a UTF-8 byte-order mark but is not UTF-8 (saved from GB18030 with a wrong label?); re-save it as UTF-8",
+                $"{displayName}：文件标记为 UTF-8 编码，内容却不是 UTF-8，请另存为 UTF-8 后重新上传。");
         }
 
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
@@ -39,7 +41,9 @@ public static class TextDecoder
 
         if (bytes.Contains((byte)0))
         {
-            throw new BadInputException($"{displayName}: looks like a binary file, not a text, XLSX or CSV plan (it contains NUL bytes)");
+            throw new BadInputException(
+                $"{displayName}: looks like a binary file, not a text, XLSX or CSV plan (it contains NUL bytes)",
+                $"{displayName}：不是可读的文本、XLSX 或 CSV 文件。");
         }
 
         if (TryUtf8(bytes, out var utf8, out var truncated))
@@ -85,7 +89,9 @@ public static class TextDecoder
         }
         catch (DecoderFallbackException)
         {
-            throw new BadInputException($"{displayName}: is neither text in {expected} nor an XLSX workbook (undecodable bytes)");
+            throw new BadInputException(
+                $"{displayName}: is neither text in {expected} nor an XLSX workbook (undecodable bytes)",
+                $"{displayName}：既不是 {expected} 编码的文本，也不是 XLSX 工作簿，无法读取。");
         }
     }
 
@@ -103,7 +109,9 @@ public static class TextDecoder
 
         if (control > 0 && control * 100 > Math.Min(text.Length, 65536))
         {
-            throw new BadInputException($"{displayName}: looks like a binary file, not a text, XLSX or CSV plan ({control} control characters)");
+            throw new BadInputException(
+                $"{displayName}: looks like a binary file, not a text, XLSX or CSV plan ({control} control characters)",
+                $"{displayName}：不是可读的文本、XLSX 或 CSV 文件。");
         }
 
         return text;

@@ -240,7 +240,26 @@ public sealed class LinkSigner(IOptions<SignedLinkOptions> options, TimeProvider
     public string Url(long unitId) => SignedLinks.Url(options.Value.BaseUrl, Token(unitId));
 
     /// <summary>The unit's page with one milestone anchored (the page highlights the targeted milestone).</summary>
-    public string MilestoneUrl(long unitId, long milestoneId) => Url(unitId) + "#" + MilestoneAnchor(milestoneId);
+    public string MilestoneUrl(long unitId, long milestoneId) => Anchored(Url(unitId), milestoneId);
+
+    /// <summary>
+    /// Whether Console:LinkSecret is set and valid. <c>serve</c> refuses to start without it; a CLI run without it
+    /// writes notices that tell the unit to log in instead of carrying a link.
+    /// </summary>
+    public bool CanSign
+    {
+        get
+        {
+            try
+            {
+                return options.Value.LinkSecret.Length > 0;
+            }
+            catch (OptionsValidationException)
+            {
+                return false;
+            }
+        }
+    }
 
     /// <summary>The short form for SMS: <c>{PublicUrl}/s/{16 characters}</c>, valid to the end of its expiry day (UTC).</summary>
     public string ShortUrl(long unitId) => SignedLinks.ShortUrl(options.Value.BaseUrl, SignedLinks.CreateShort(unitId, ExpiresAt(), options.Value.LinkSecret));
@@ -262,4 +281,7 @@ public sealed class LinkSigner(IOptions<SignedLinkOptions> options, TimeProvider
 
     /// <summary>The element id of a milestone on the unit's page.</summary>
     public static string MilestoneAnchor(long milestoneId) => string.Create(CultureInfo.InvariantCulture, $"m{milestoneId}");
+
+    /// <summary>A unit page's URL pointing at one milestone on it.</summary>
+    public static string Anchored(string pageUrl, long milestoneId) => pageUrl + "#" + MilestoneAnchor(milestoneId);
 }

@@ -122,4 +122,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
 
         private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
     }
+
+    public async Task<int> JobFailuresSinceAsync(string jobName, DateTimeOffset since, CancellationToken ct) =>
+        (await dataSource.ListAsync<int>("select count(*)::int from job_runs where job_name = @jobName and outcome = 'failed' and started_at >= @since", new { jobName, since = since.ToUniversalTime() }, ct)).Single();
 }

@@ -6,19 +6,20 @@ namespace Supervisor.Infrastructure.Postgres;
 
 public sealed record CompletionResult(long MilestoneId, DateOnly DueDate, DateTimeOffset CompletedAt, bool OnTime, bool AlreadyDone);
 
-/// <summary>Progress reports and completion (办结): the history is kept, never overwritten.</summary>
+/// <summary>What a unit reports on a milestone: 签收, progress and completion (办结); the history is kept, never overwritten.</summary>
 public sealed class ProgressStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>A progress report and its audit row, in one transaction.</summary>
     public async Task<long> ReportAsync(long milestoneId, int? percent, string? note, long? unitId, string source, string? reportedBy, DateTimeOffset at, CancellationToken ct)
     {
         if (percent is < 0 or > 100)
         {
-            throw new BadInputException($"--percent {percent} must be 0–100");
+            throw new BadInputException("进度须在 0 到 100 之间");
         }
 
         if (percent is null && string.IsNullOrWhiteSpace(note))
         {
-            throw new BadInputException("a progress report needs a percent or a note");
+            throw new BadInputException("请填写进度百分比或进展说明");
         }
 
         InputLimits.Check(note?.Trim(), InputLimits.ProgressNote, "进展说明");
@@ -31,8 +32,12 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource)
             values (@milestoneId, @unitId, @percent, @note, @at, @source, @reportedBy)
             returning id
             """;
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            sql, new { milestoneId, unitId, percent, note = note?.Trim(), at, source, reportedBy }, cancellationToken: ct));
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            sql, new { milestoneId, unitId, percent, note = note?.Trim(), at, source, reportedBy }, tx, cancellationToken: ct));
+        await AuditLog.WriteAsync(connection, tx, at, reportedBy ?? source, "milestone.progress", $"milestone:{milestoneId}", new { percent, source }, ct);
+        await tx.CommitAsync(ct);
+        return id;
     }
 
     /// <summary>Marks a milestone done at <paramref name="at"/>; a milestone already done keeps its first completion.</summary>
@@ -49,14 +54,10 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource)
         var updated = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { milestoneId, at }, tx, cancellationToken: ct));
         var row = await connection.QuerySingleOrDefaultAsync<(DateTime Due, DateTime CompletedAt)?>(new CommandDefinition(
             "select due_date::timestamp, completed_at from milestones where id = @milestoneId", new { milestoneId }, tx, cancellationToken: ct))
-            ?? throw new BadInputException($"milestone {milestoneId} does not exist");
+            ?? throw new BadInputException($"milestone {milestoneId} does not exist", $"时间节点 {milestoneId} 不存在");
         if (updated is not null)
         {
-            const string audit = """
-                insert into audit_log (at, actor, action, target, details)
-                values (@at, @actor, 'milestone.complete', @target, jsonb_build_object('source', @source::text))
-                """;
-            await connection.ExecuteAsync(new CommandDefinition(audit, new { at, actor = by ?? source, target = $"milestone:{milestoneId}", source }, tx, cancellationToken: ct));
+            await AuditLog.WriteAsync(connection, tx, at, by ?? source, "milestone.complete", $"milestone:{milestoneId}", new { source }, ct);
         }
 
         await tx.CommitAsync(ct);
@@ -89,21 +90,23 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource)
             return false;
         }
 
-        const string audit = """
-            insert into audit_log (at, actor, action, target, details)
-            values (@at, @actor, 'milestone.reopen', @target, jsonb_build_object('reason', @reason::text, 'completedAt', @completedAt))
-            """;
-        await connection.ExecuteAsync(new CommandDefinition(
-            audit, new { at, actor, target = $"milestone:{milestoneId}", reason, completedAt = DateTime.SpecifyKind(completedAt.Value, DateTimeKind.Utc) }, tx, cancellationToken: ct));
+        await AuditLog.WriteAsync(
+            connection, tx, at, actor, "milestone.reopen", $"milestone:{milestoneId}", new { reason, completedAt = DateTime.SpecifyKind(completedAt.Value, DateTimeKind.Utc) }, ct);
         await tx.CommitAsync(ct);
         return true;
     }
+
+    /// <summary>签收: idempotent; stops first-level reminders for the unit.</summary>
+    public async Task<bool> AcknowledgeAsync(long milestoneId, long unitId, string source, string actor, DateTimeOffset now, CancellationToken ct) =>
+        await AuditLog.ChangeAsync(
+            dataSource, "insert into acknowledgements (milestone_id, unit_id, acknowledged_at, source) values (@milestoneId, @unitId, @now, @source) on conflict do nothing",
+            new { milestoneId, unitId, now = now.ToUniversalTime(), source }, now, actor, "milestone.acknowledge", $"milestone:{milestoneId}", ct);
 
     private static async Task EnsureExistsAsync(NpgsqlConnection connection, long milestoneId, CancellationToken ct)
     {
         if (await connection.ExecuteScalarAsync<int?>(new CommandDefinition("select 1 from milestones where id = @milestoneId", new { milestoneId }, cancellationToken: ct)) is null)
         {
-            throw new BadInputException($"milestone {milestoneId} does not exist");
+            throw new BadInputException($"milestone {milestoneId} does not exist", $"时间节点 {milestoneId} 不存在");
         }
     }
 }

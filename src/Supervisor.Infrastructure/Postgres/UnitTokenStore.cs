@@ -11,8 +11,9 @@ public sealed record UnitTokenInfo(long Id, long UnitId, string Unit, string Nam
 /// <summary>unit_api_tokens: random tokens shown once, stored as SHA-256 hashes (a leaked table grants nothing).</summary>
 public sealed class UnitTokenStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>A new token of the unit, audited (its name and expiry, never the token).</summary>
     /// <returns>The token in clear, to hand to the unit's system once.</returns>
-    public async Task<string> CreateAsync(long unitId, string name, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
+    public async Task<string> CreateAsync(long unitId, string name, string actor, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
     {
         var token = "sut_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         const string sql = """
@@ -20,8 +21,11 @@ public sealed class UnitTokenStore(NpgsqlDataSource dataSource)
             values (@unitId, @name, @hash, @now, @expiresAt)
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
-            sql, new { unitId, name, hash = Hash(token), now = now.ToUniversalTime(), expiresAt = expiresAt.ToUniversalTime() }, cancellationToken: ct));
+            sql, new { unitId, name, hash = Hash(token), now = now.ToUniversalTime(), expiresAt = expiresAt.ToUniversalTime() }, tx, cancellationToken: ct));
+        await AuditLog.WriteAsync(connection, tx, now, actor, "unit-token.create", $"unit:{unitId}", new { name, expiresAt }, ct);
+        await tx.CommitAsync(ct);
         return token;
     }
 
@@ -60,10 +64,6 @@ public sealed class UnitTokenStore(NpgsqlDataSource dataSource)
             where id = @tokenId and revoked_at is null
             returning unit_id
             """;
-        const string audit = """
-            insert into audit_log (at, actor, action, target, details)
-            values (@now, @actor, 'unit-token.revoke', @target, jsonb_build_object('token', @tokenId))
-            """;
         now = now.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -73,7 +73,7 @@ public sealed class UnitTokenStore(NpgsqlDataSource dataSource)
             return null;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(audit, new { now, actor, target = $"unit:{unitId}", tokenId }, tx, cancellationToken: ct));
+        await AuditLog.WriteAsync(connection, tx, now, actor, "unit-token.revoke", $"unit:{unitId}", new { token = tokenId }, ct);
         await tx.CommitAsync(ct);
         return unitId;
     }

@@ -20,16 +20,12 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
             on conflict (name) do nothing
             returning id
             """;
-        const string audit = """
-            insert into audit_log (at, actor, action, target, details)
-            values (@now, 'cli', 'user.add', @target, jsonb_build_object('role', @role::text))
-            """;
         now = now.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { name, passwordHash, role, now }, tx, cancellationToken: ct))
             ?? throw new BadInputException($"user '{name}' already exists");
-        await connection.ExecuteAsync(new CommandDefinition(audit, new { now, target = $"user:{name}", role }, tx, cancellationToken: ct));
+        await AuditLog.WriteAsync(connection, tx, now, "cli", "user.add", $"user:{name}", new { role }, ct);
         await tx.CommitAsync(ct);
         return id;
     }
@@ -70,10 +66,6 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
             where name = @name
             returning id
             """;
-        const string audit = """
-            insert into audit_log (at, actor, action, target, details)
-            values (@now, @actor, 'user.password', @target, null)
-            """;
         now = now.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -83,7 +75,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
             return false;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(audit, new { now, actor, target = $"user:{name}" }, tx, cancellationToken: ct));
+        await AuditLog.WriteAsync(connection, tx, now, actor, "user.password", $"user:{name}", null, ct);
         await tx.CommitAsync(ct);
         return true;
     }

@@ -56,7 +56,7 @@ public static class DeliveryCommands
                         messages = messages.Select(m => new
                         {
                             m.Key, m.Channel, m.Kind, to = Shown(m), m.Name, m.Subject, text = m.BodyText, html = m.BodyHtml,
-                            smsLength = m.Channel == "sms" ? SmsText.Length(m.BodyText) : (int?)null, request = Request(services, m),
+                            smsLength = m.Channel == Channels.Sms ? SmsText.Length(m.BodyText) : (int?)null, request = Request(services, m),
                         }),
                         unreachable = gaps.Select(g => new { g.Who, g.Reason }),
                     });
@@ -71,7 +71,7 @@ public static class DeliveryCommands
                 foreach (var m in messages)
                 {
                     Console.WriteLine($"=== {m.Channel} to {m.Name} <{Shown(m)}>  key {m.Key}");
-                    if (m.Channel == "email")
+                    if (m.Channel == Channels.Email)
                     {
                         Console.WriteLine("Subject: " + m.Subject);
                         Console.WriteLine();
@@ -82,7 +82,7 @@ public static class DeliveryCommands
                             Console.WriteLine(m.BodyHtml);
                         }
                     }
-                    else if (m.Channel == "sms")
+                    else if (m.Channel == Channels.Sms)
                     {
                         Console.WriteLine($"{m.BodyText}  ({SmsText.Length(m.BodyText)}/{SmsText.SegmentLength})");
                     }
@@ -123,7 +123,7 @@ public static class DeliveryCommands
     /// <summary>The provider request the configured sender of the message's channel would make, or null for e-mail.</summary>
     private static ProviderRequest? Request(IServiceProvider services, ComposedMessage m)
     {
-        if (m.Channel == "email" || services.GetKeyedService<IMessageSender>(m.Channel) is not IDescribedSender sender)
+        if (m.Channel == Channels.Email || services.GetKeyedService<IMessageSender>(m.Channel) is not IDescribedSender sender)
         {
             return null;
         }

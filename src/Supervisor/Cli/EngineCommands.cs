@@ -62,7 +62,7 @@ public static class EngineCommands
                 if (parse.GetValue(xlsx) is { } path)
                 {
                     await using var stream = File.Create(path);
-                    XlsxWriter.Write(stream, [RatesSheet(date, rates)]);
+                    XlsxWriter.Write(stream, [RatesSheet.Of(date, rates)]);
                 }
 
                 if (parse.GetValue(json))
@@ -99,18 +99,6 @@ public static class EngineCommands
         }),
     };
 
-    public static readonly IReadOnlyList<string> RatesHeader =
-        ["排名", "单位", "应完成", "按期完成", "逾期完成", "逾期未完成", "完成率", "按期完成率", "最长逾期(工作日)", "灯", "配合:应完成", "配合:按期", "配合:逾期完成", "配合:逾期未完成"];
-
-    public static XlsxSheet RatesSheet(DateOnly date, IReadOnlyList<UnitRate> rates) => new(
-        $"单位排名{date:yyyyMMdd}",
-        RatesHeader,
-        rates.Select(r => (IReadOnlyList<object?>)
-        [
-            r.Rank, r.Unit, r.Lead.Due, r.Lead.OnTime, r.Lead.Late, r.Lead.OverdueOpen, Percent(r.Lead.CompletionRate), Percent(r.Lead.OnTimeRate),
-            r.WorstOverdueWorkingDays, LightName(r.Light), r.Co.Due, r.Co.OnTime, r.Co.Late, r.Co.OverdueOpen,
-        ]));
-
     public static string Percent(double? rate) => RateText.Percent(rate);
 
     public static string LightName(Light light) => RateText.LightName(light);
@@ -136,6 +124,16 @@ public static class EngineCommands
         command.SetAction((parse, ct) => CliHost.RunAsync(
             async (services, token) =>
             {
+                if (parse.GetValue(percent) is { } p and (< 0 or > 100))
+                {
+                    throw new BadInputException($"--percent {p} must be 0–100");
+                }
+
+                if (parse.GetValue(percent) is null && string.IsNullOrWhiteSpace(parse.GetValue(note)))
+                {
+                    throw new BadInputException("a progress report needs --percent or --note");
+                }
+
                 var engine = services.GetRequiredService<SupervisionEngine>();
                 var when = parse.GetValue(at) is { } text ? AsOf.Parse(text, engine.Zone, "--at") : services.GetRequiredService<TimeProvider>().GetUtcNow();
                 var reportId = await services.GetRequiredService<ProgressStore>().ReportAsync(

@@ -18,7 +18,7 @@ public static class LinkCommands
             {
                 var options = services.GetRequiredService<IOptions<SignedLinkOptions>>().Value;
                 var name = parse.GetValue(unit)!.Trim();
-                var found = await services.GetRequiredService<ConsoleStore>().UnitByNameAsync(name, token)
+                var found = await services.GetRequiredService<UnitQueries>().UnitByNameAsync(name, token)
                     ?? throw new BadInputException($"no unit named '{name}'");
                 var signer = services.GetRequiredService<LinkSigner>();
                 Console.WriteLine(signer.Url(found.Id));

@@ -21,7 +21,6 @@ public static class SupervisorCli
         root.Subcommands.Add(EngineCommands.Rates());
         root.Subcommands.Add(EngineCommands.Progress());
         root.Subcommands.Add(EngineCommands.Complete());
-        root.Subcommands.Add(BenchCommands.Bench());
         root.Subcommands.Add(JobCommands.Job());
         root.Subcommands.Add(DeliveryCommands.Preview());
         root.Subcommands.Add(DeliveryCommands.Dispatch());
@@ -30,18 +29,25 @@ public static class SupervisorCli
         root.Subcommands.Add(TokenCommands.Tokens());
         root.Subcommands.Add(LinkCommands.Link());
 
+        return await InvokeAsync(root, "supervisor", args);
+    }
+
+    /// <summary>Parses and runs a command tree; a parse error or a missing command is one stderr line and exit 2.</summary>
+    /// <param name="name">The program's name as the user types it, for the error line.</param>
+    public static async Task<int> InvokeAsync(RootCommand root, string name, string[] args)
+    {
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {
             // Most specific first: "Unrecognized command 'x'" says more than "Required command was not provided".
             var errors = parseResult.Errors.Select(e => e.Message.TrimEnd('.')).Distinct().OrderBy(m => m.StartsWith("Required command", StringComparison.Ordinal));
-            Console.Error.WriteLine($"supervisor: {string.Join("; ", errors)} (see 'supervisor --help')");
+            Console.Error.WriteLine($"{name}: {string.Join("; ", errors)} (see '{name} --help')");
             return ExitCodes.BadInput;
         }
 
         if (parseResult.CommandResult.Command == root && parseResult.Action is null)
         {
-            Console.Error.WriteLine("supervisor: no command given (see 'supervisor --help')");
+            Console.Error.WriteLine($"{name}: no command given (see '{name} --help')");
             return ExitCodes.BadInput;
         }
 

@@ -19,7 +19,7 @@ public static class TokenCommands
                 long? unitId = null;
                 if (parse.GetValue(unit) is { } name)
                 {
-                    unitId = (await services.GetRequiredService<ConsoleStore>().UnitByNameAsync(name.Trim(), token)
+                    unitId = (await services.GetRequiredService<UnitQueries>().UnitByNameAsync(name.Trim(), token)
                         ?? throw new BadInputException($"no unit named '{name.Trim()}'")).Id;
                 }
 

@@ -3,6 +3,7 @@ using Supervisor.Infrastructure.Delivery;
 using Supervisor.Infrastructure.Delivery.Email;
 using Supervisor.Infrastructure.Delivery.Robots;
 using Supervisor.Infrastructure.Delivery.Sms;
+using Supervisor.Core.Delivery;
 
 namespace Supervisor.Hosting;
 
@@ -30,13 +31,13 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<SupervisionDigestComposer>();
         services.AddPaperwork(configuration);
         services.AddSingleton<EmailSender>();
-        services.AddKeyedSingleton<IMessageSender>(Dispatcher.EmailChannel, (sp, _) => sp.GetRequiredService<EmailSender>());
+        services.AddKeyedSingleton<IMessageSender>(Channels.Email, (sp, _) => sp.GetRequiredService<EmailSender>());
 
         // Channels as plug-ins of one shape: Sms:Provider picks the SMS one; robots are channels of their own.
         services.AddHttpClient<SmsSender>();
         services.AddHttpClient<AliyunSmsSender>();
         services.AddHttpClient<TencentSmsSender>();
-        services.AddKeyedTransient<IMessageSender>(Dispatcher.SmsChannel, (sp, _) => sp.GetRequiredService<IOptions<SmsOptions>>().Value.Provider switch
+        services.AddKeyedTransient<IMessageSender>(Channels.Sms, (sp, _) => sp.GetRequiredService<IOptions<SmsOptions>>().Value.Provider switch
         {
             SmsProvider.Aliyun => sp.GetRequiredService<AliyunSmsSender>(),
             SmsProvider.Tencent => sp.GetRequiredService<TencentSmsSender>(),

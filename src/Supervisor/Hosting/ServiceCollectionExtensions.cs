@@ -45,7 +45,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CalendarStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<AuditLog>();
-        services.AddSingleton<ConsoleStore>();
+        services.AddSingleton<UnitQueries>();
+        services.AddSingleton<TaskQueries>();
+        services.AddSingleton<MilestoneQueries>();
+        services.AddSingleton<MessageQueries>();
+        services.AddSingleton<PauseStore>();
+        services.AddSingleton<ExtensionStore>();
         services.AddSingleton<UploadFolder>();
 
         // Signed links: bound here so delivery can make links; validated by the commands that need the secret (serve, link).

@@ -16,7 +16,7 @@ public static class ValidatedOptions
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
-        var builder = services.AddValidatedOptions<TOptions>(o => section.Bind(o));
+        var builder = services.AddValidatedOptions<TOptions>(o => BindOrFail(section, o));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
         return builder;
     }
@@ -32,6 +32,24 @@ public static class ValidatedOptions
         }
 
         return services.AddOptions<TOptions>().Configure(configure).ValidateOnStart();
+    }
+
+    /// <summary>
+    /// The configuration binder, with a value that does not convert (a word where a number or a duration belongs) reported
+    /// as a validation failure naming its key, so the CLI exits 2 with "configuration: …" like any other bad setting.
+    /// </summary>
+    public static void BindOrFail<TOptions>(IConfiguration section, TOptions options)
+        where TOptions : class
+    {
+        try
+        {
+            section.Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            var detail = ex.InnerException is { } inner ? $" ({inner.Message.TrimEnd('.')})" : "";
+            throw new OptionsValidationException(Options.DefaultName, typeof(TOptions), [ex.Message.TrimEnd('.') + detail]);
+        }
     }
 
     /// <summary>Resolves every registered section, so bad configuration fails before any work (as <c>ValidateOnStart</c> does for hosts).</summary>

@@ -61,7 +61,8 @@ public sealed partial class JobPassRunner(
 
     /// <exception cref="BadInputException">No job of that name is registered; the message lists the known ones.</exception>
     public JobRegistration Require(string name) =>
-        catalog.Find(name) ?? throw new BadInputException($"unknown job '{name}'; known jobs: {string.Join(", ", catalog.Names)}");
+        catalog.Find(name) ?? throw new BadInputException(
+            $"unknown job '{name}'; known jobs: {string.Join(", ", catalog.Names)}", $"没有名为“{name}”的作业（现有：{string.Join("、", catalog.Names)}）");
 
     public async Task<JobPassOutcome> RunAsync(JobFire fire, string instanceId, CancellationToken ct)
     {

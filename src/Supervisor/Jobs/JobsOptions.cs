@@ -2,6 +2,7 @@ using System.Globalization;
 using Cronos;
 using Microsoft.Extensions.Options;
 using Supervisor.Core.Calendar;
+using Supervisor.Hosting;
 
 namespace Supervisor.Jobs;
 
@@ -45,70 +46,26 @@ public sealed class JobsOptions
     /// <summary>Schedules by job name (case-insensitive, as configuration keys are).</summary>
     public Dictionary<string, JobSchedule> Schedules { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    // Values that did not parse, reported by the validator with the setting's name (exit 2) rather than thrown
-    // by the binder as an unexplained failure.
-    internal List<string> BindingErrors { get; } = [];
-
-    /// <summary>Reads the section: the server settings, then every other child as a job's schedule.</summary>
+    /// <summary>
+    /// Binds the section: the server settings by the binder, then every other child as a job's schedule. A value that
+    /// does not convert fails as a validation failure naming its key (exit 2), not as an unexplained binder exception.
+    /// </summary>
     public static void Bind(IConfigurationSection section, JobsOptions options)
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(options);
-        foreach (var child in section.GetChildren())
+        ValidatedOptions.BindOrFail(section, options);
+        foreach (var child in section.GetChildren().Where(c => !ServerSettings.Contains(c.Key)))
         {
-            switch (child.Key.ToLowerInvariant())
-            {
-                case "workercount":
-                    if (!string.IsNullOrWhiteSpace(child.Value))
-                    {
-                        if (int.TryParse(child.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var workers))
-                        {
-                            options.WorkerCount = workers;
-                        }
-                        else
-                        {
-                            options.BindingErrors.Add($"{child.Path} '{child.Value}' is not a whole number");
-                        }
-                    }
-
-                    break;
-                case "queuepollinterval":
-                    options.QueuePollInterval = ReadTimeSpan(child, options.QueuePollInterval, options.BindingErrors);
-                    break;
-                case "schedulepollinginterval":
-                    options.SchedulePollingInterval = ReadTimeSpan(child, options.SchedulePollingInterval, options.BindingErrors);
-                    break;
-                case "heartbeatinterval":
-                    options.HeartbeatInterval = ReadTimeSpan(child, options.HeartbeatInterval, options.BindingErrors);
-                    break;
-                case "invisibilitytimeout":
-                    options.InvisibilityTimeout = ReadTimeSpan(child, options.InvisibilityTimeout, options.BindingErrors);
-                    break;
-                case "distributedlocktimeout":
-                    options.DistributedLockTimeout = ReadTimeSpan(child, options.DistributedLockTimeout, options.BindingErrors);
-                    break;
-                default:
-                    options.Schedules[child.Key] = JobSchedule.Read(child, options.BindingErrors);
-                    break;
-            }
+            var schedule = new JobSchedule();
+            ValidatedOptions.BindOrFail(child, schedule);
+            schedule.Cron = schedule.Cron.Trim();
+            options.Schedules[child.Key] = schedule;
         }
     }
 
-    internal static TimeSpan ReadTimeSpan(IConfigurationSection setting, TimeSpan fallback, List<string> errors)
-    {
-        if (string.IsNullOrWhiteSpace(setting.Value))
-        {
-            return fallback;
-        }
-
-        if (TimeSpan.TryParse(setting.Value, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-
-        errors.Add($"{setting.Path} '{setting.Value}' is not a duration (hh:mm:ss, or d.hh:mm:ss)");
-        return fallback;
-    }
+    private static readonly HashSet<string> ServerSettings = new(
+        typeof(JobsOptions).GetProperties().Where(p => p.CanWrite).Select(p => p.Name), StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>When one job fires and on which days it does its work.</summary>
@@ -122,36 +79,6 @@ public sealed class JobSchedule
 
     /// <summary>On which local dates a fire does the work; on the others it is recorded as skipped.</summary>
     public WorkingDayRule Rule { get; set; } = WorkingDayRule.Always;
-
-    internal static JobSchedule Read(IConfigurationSection section, List<string> errors)
-    {
-        var schedule = new JobSchedule { Cron = section[nameof(Cron)]?.Trim() ?? "" };
-        if (section[nameof(Enabled)] is { Length: > 0 } enabled)
-        {
-            if (bool.TryParse(enabled, out var value))
-            {
-                schedule.Enabled = value;
-            }
-            else
-            {
-                errors.Add($"{section.Path}:{nameof(Enabled)} '{enabled}' is not true or false");
-            }
-        }
-
-        if (section[nameof(Rule)] is { Length: > 0 } rule)
-        {
-            if (Enum.TryParse<WorkingDayRule>(rule, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(rule, out _))
-            {
-                schedule.Rule = value;
-            }
-            else
-            {
-                errors.Add($"{section.Path}:{nameof(Rule)} '{rule}' is not one of {string.Join(", ", Enum.GetNames<WorkingDayRule>())}");
-            }
-        }
-
-        return schedule;
-    }
 }
 
 /// <summary>Every configured cron parses, every registered job has a schedule, the server settings are sane.</summary>
@@ -160,20 +87,25 @@ public sealed class JobsOptionsValidator(JobCatalog catalog) : IValidateOptions<
     public ValidateOptionsResult Validate(string? name, JobsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>(options.BindingErrors);
+        var failures = new List<string>();
         if (options.WorkerCount is < 1 or > 64)
         {
             failures.Add($"Jobs:WorkerCount {options.WorkerCount} must be between 1 and 64");
         }
 
-        Between(failures, "QueuePollInterval", options.QueuePollInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(10));
-        Between(failures, "SchedulePollingInterval", options.SchedulePollingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
-        Between(failures, "HeartbeatInterval", options.HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
-        Between(failures, "InvisibilityTimeout", options.InvisibilityTimeout, TimeSpan.FromSeconds(5), TimeSpan.FromDays(1));
-        Between(failures, "DistributedLockTimeout", options.DistributedLockTimeout, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1));
+        Between(failures, nameof(options.QueuePollInterval), options.QueuePollInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(10));
+        Between(failures, nameof(options.SchedulePollingInterval), options.SchedulePollingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        Between(failures, nameof(options.HeartbeatInterval), options.HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        Between(failures, nameof(options.InvisibilityTimeout), options.InvisibilityTimeout, TimeSpan.FromSeconds(5), TimeSpan.FromDays(1));
+        Between(failures, nameof(options.DistributedLockTimeout), options.DistributedLockTimeout, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1));
 
         foreach (var (job, schedule) in options.Schedules.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
+            if (!Enum.IsDefined(schedule.Rule))
+            {
+                failures.Add($"Jobs:{job}:Rule '{schedule.Rule}' is not one of {string.Join(", ", Enum.GetNames<WorkingDayRule>())}");
+            }
+
             if (schedule.Cron.Length == 0)
             {
                 if (schedule.Enabled && catalog.Find(job) is not null)

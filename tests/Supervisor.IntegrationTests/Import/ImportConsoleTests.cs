@@ -77,6 +77,21 @@ public sealed partial class ImportConsoleTests(ConsoleHost host) : IClassFixture
         Assert.DoesNotContain("save it as", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("无任务.txt", "今年全县经济运行总体平稳，各项事业取得新进展。\n2026年\n", "没有找到任务", "no task found")]
+    [InlineData("二进制.txt", "abc\0def\0\0ghi", "不是可读的文本", "binary file")]
+    public async Task UnreadableOrTasklessUpload_IsRefusedInChinese(string name, string content, string chinese, string english)
+    {
+        using var client = await host.LoggedInAsync("supervisor");
+
+        var response = await PostAsync(client, name, Encoding.UTF8.GetBytes(content), ("year", "2026"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains(chinese, html, StringComparison.Ordinal);
+        Assert.DoesNotContain(english, html, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("name=\"upload\" value=\"([0-9a-f]{32})\"")]
     private static partial Regex Upload();
 }

@@ -147,9 +147,10 @@ public sealed class JobCommandsTests : IAsyncLifetime
     [Theory]
     [InlineData("Jobs__housekeeping__Cron", "0 25 * * *", "Jobs:housekeeping:Cron '0 25 * * *' is not a valid cron expression for job 'housekeeping'")]
     [InlineData("Jobs__housekeeping__Cron", "0 0 3 * * ? 2026", "Jobs:housekeeping:Cron '0 0 3 * * ? 2026' is not a valid cron expression for job 'housekeeping' (min hour day month weekday, or seconds first): it has 7 fields")]
-    [InlineData("Jobs__housekeeping__Rule", "Weekdays", "Jobs:housekeeping:Rule 'Weekdays' is not one of Always, WorkingDay")]
+    [InlineData("Jobs__housekeeping__Rule", "Weekdays", "configuration: Failed to convert configuration value 'Weekdays' at 'Jobs:housekeeping:Rule'")]
     [InlineData("Jobs__QueuePollInterval", "10", "Jobs:QueuePollInterval 10.00:00:00 must be between")]
-    [InlineData("Jobs__WorkerCount", "many", "Jobs:WorkerCount 'many' is not a whole number")]
+    [InlineData("Jobs__WorkerCount", "many", "configuration: Failed to convert configuration value 'many' at 'Jobs:WorkerCount'")]
+    [InlineData("Jobs__HeartbeatInterval", "soon", "configuration: Failed to convert configuration value 'soon' at 'Jobs:HeartbeatInterval'")]
     public async Task BadJobSettings_ExitTwo_NamingTheSettingAndTheJob(string key, string value, string expected)
     {
         var env = SupervisorProcess.Env(_db);

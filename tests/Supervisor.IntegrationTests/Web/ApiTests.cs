@@ -94,4 +94,35 @@ public sealed class ApiTests(PagesFixture fixture) : IClassFixture<PagesFixture>
         Assert.DoesNotContain("\"/login\"", json, StringComparison.Ordinal);
         Assert.DoesNotContain("\"/u/{token}\"", json, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task OpenApiDocument_GivesEveryApiOperationAResponseSchema()
+    {
+        using var client = await Host.LoggedInAsync("viewer");
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var operations = 0;
+        var missing = new List<string>();
+        foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/api/", StringComparison.Ordinal)))
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                operations++;
+                var responses = operation.Value.GetProperty("responses").EnumerateObject().ToList();
+                var described = responses.Any(r => r.Value.TryGetProperty("content", out var content)
+                    && content.EnumerateObject().Any(c => c.Value.TryGetProperty("schema", out _)));
+                if (!described)
+                {
+                    missing.Add($"{operation.Name.ToUpperInvariant()} {path.Name}");
+                }
+            }
+        }
+
+        Assert.True(operations >= 17, $"only {operations} /api operations in the document");
+        Assert.True(missing.Count == 0, "no response schema: " + string.Join(", ", missing));
+
+        // Query objects bound with [AsParameters] keep the parameter names callers use.
+        var taskParameters = document.RootElement.GetProperty("paths").GetProperty("/api/tasks").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["plan", "unit", "leader", "section", "q"], taskParameters);
+    }
 }

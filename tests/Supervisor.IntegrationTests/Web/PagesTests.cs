@@ -116,7 +116,7 @@ public sealed class PagesTests(PagesFixture fixture) : IClassFixture<PagesFixtur
             where m.status = 'open' order by m.id limit 1
             """);
         var requested = DateOnly.FromDateTime(due).AddDays(30);
-        var store = (Supervisor.Infrastructure.Postgres.ConsoleStore)Host.Services.GetService(typeof(Supervisor.Infrastructure.Postgres.ConsoleStore))!;
+        var store = (Supervisor.Infrastructure.Postgres.ExtensionStore)Host.Services.GetService(typeof(Supervisor.Infrastructure.Postgres.ExtensionStore))!;
         var id = await store.RequestExtensionAsync(milestoneId, unitId, requested, "施工受汛期影响", "test", DateTimeOffset.UtcNow, CancellationToken.None);
         using var client = await Host.LoggedInAsync("supervisor");
         var response = await ConsoleHost.PostFormAsync(client, "/extensions", $"/extensions/{id}/approve", new Dictionary<string, string> { ["note"] = "同意" });

@@ -106,6 +106,25 @@ public sealed class SignedLinkTests(PagesFixture fixture) : IClassFixture<PagesF
     }
 
     [Fact]
+    public async Task Link_RefusesABadProgressReport_InChinese_WithoutCliFlags()
+    {
+        var (unitA, milestoneA, _, _) = await TwoUnitsAsync();
+        using var client = Host.Client();
+        var link = Link(unitA);
+        var target = $"{link}/milestones/{milestoneA}/progress";
+
+        var tooMuch = await ConsoleHost.PostFormAsync(client, link, target, new Dictionary<string, string> { ["percent"] = "150" });
+        var nothing = await ConsoleHost.PostFormAsync(client, link, target, new Dictionary<string, string> { ["note"] = " " });
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooMuch.StatusCode);
+        var tooMuchPage = await tooMuch.Content.ReadAsStringAsync();
+        Assert.Contains("进度须在 0 到 100 之间", tooMuchPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("--percent", tooMuchPage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, nothing.StatusCode);
+        Assert.Contains("请填写进度百分比或进展说明", await nothing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LinkSigner_MakesAUrlUnderThePublicAddress_ThatVerifies()
     {
         var signer = Host.Services.GetRequiredService<LinkSigner>();

@@ -45,12 +45,12 @@ public sealed class OfficeRobotOptions
     {
         if (!string.IsNullOrWhiteSpace(WeCom))
         {
-            yield return (Delivery.Channels.WeCom, WeCom.Trim());
+            yield return (Core.Delivery.Channels.WeCom, WeCom.Trim());
         }
 
         if (!string.IsNullOrWhiteSpace(DingTalk))
         {
-            yield return (Delivery.Channels.DingTalk, DingTalk.Trim());
+            yield return (Core.Delivery.Channels.DingTalk, DingTalk.Trim());
         }
     }
 }

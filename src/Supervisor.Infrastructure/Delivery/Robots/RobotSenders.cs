@@ -119,18 +119,10 @@ public abstract class RobotSender(HttpClient http, IOptions<RobotOptions> option
             var url = await UrlAsync(message, ct);
             using var content = new StringContent(Payload(message), Encoding.UTF8, "application/json");
             using var post = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(o.Timeout);
-            using var response = await http.SendAsync(post, timeout.Token);
-            var text = await response.Content.ReadAsStringAsync(timeout.Token);
-            if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+            var (status, text) = await ProviderHttp.SendAsync(http, post, o.Timeout, ct);
+            if (status is < 200 or > 299)
             {
-                return new SendResult(AttemptOutcome.Transient, $"{Platform} HTTP {(int)response.StatusCode}");
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                return new SendResult(AttemptOutcome.Permanent, $"{Platform} HTTP {(int)response.StatusCode}");
+                return new SendResult(ProviderHttp.IsTransient(status) ? AttemptOutcome.Transient : AttemptOutcome.Permanent, $"{Platform} HTTP {status}");
             }
 
             using var json = JsonDocument.Parse(text);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -133,18 +132,15 @@ public sealed class AliyunSmsSender(HttpClient http, IOptions<SmsOptions> option
         using var post = new HttpRequestMessage(HttpMethod.Post, o.Aliyun.Endpoint) { Content = content };
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(o.Timeout);
-            using var response = await http.SendAsync(post, timeout.Token);
-            var text = await response.Content.ReadAsStringAsync(timeout.Token);
-            if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+            var (status, text) = await ProviderHttp.SendAsync(http, post, o.Timeout, ct);
+            if (ProviderHttp.IsTransient(status))
             {
-                return new SendResult(AttemptOutcome.Transient, $"Aliyun HTTP {(int)response.StatusCode}");
+                return new SendResult(AttemptOutcome.Transient, $"Aliyun HTTP {status}");
             }
 
             using var json = JsonDocument.Parse(text);
             string? Field(string name) => json.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            return Classify(Field("Code") ?? $"HTTP {(int)response.StatusCode}", Field("Message"), Field("BizId"));
+            return Classify(Field("Code") ?? $"HTTP {status}", Field("Message"), Field("BizId"));
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException)
         {
@@ -161,23 +157,13 @@ public sealed class AliyunSmsSender(HttpClient http, IOptions<SmsOptions> option
     /// backoff. A number, template, signature or variable the provider refuses will be refused tomorrow too: permanent.
     /// Credentials and account problems are transient: fixing the configuration lets the queued texts go.
     /// </summary>
-    public static SendResult Classify(string code, string? message, string? bizId)
-    {
-        ArgumentNullException.ThrowIfNull(code);
-        if (code == "OK")
-        {
-            return SendResult.Sent(bizId);
-        }
+    public static SendResult Classify(string code, string? message, string? bizId) => ProviderHttp.ByCode("Aliyun", code, "OK", message, bizId, Refused);
 
-        var error = $"Aliyun {code}: {message}";
-        return code switch
-        {
-            "isv.MOBILE_NUMBER_ILLEGAL" or "isv.MOBILE_COUNT_OVER_LIMIT" or "isv.BLACK_KEY_CONTROL_LIMIT"
-                or "isv.SMS_TEMPLATE_ILLEGAL" or "isv.SMS_SIGNATURE_ILLEGAL" or "isv.SMS_SIGN_ILLEGAL" or "isv.TEMPLATE_MISSING_PARAMETERS"
-                or "isv.INVALID_PARAMETERS" or "isv.PARAM_LENGTH_LIMIT" or "isv.PARAM_NOT_SUPPORT_URL" or "isv.INVALID_JSON_PARAM"
-                or "isv.TEMPLATE_PARAMS_ILLEGAL" or "isv.SMS_CONTENT_ILLEGAL" or "isv.DENY_IP_RANGE"
-                => new SendResult(AttemptOutcome.Permanent, error),
-            _ => new SendResult(AttemptOutcome.Transient, error),
-        };
-    }
+    private static readonly HashSet<string> Refused = new(StringComparer.Ordinal)
+    {
+        "isv.MOBILE_NUMBER_ILLEGAL", "isv.MOBILE_COUNT_OVER_LIMIT", "isv.BLACK_KEY_CONTROL_LIMIT",
+        "isv.SMS_TEMPLATE_ILLEGAL", "isv.SMS_SIGNATURE_ILLEGAL", "isv.SMS_SIGN_ILLEGAL", "isv.TEMPLATE_MISSING_PARAMETERS",
+        "isv.INVALID_PARAMETERS", "isv.PARAM_LENGTH_LIMIT", "isv.PARAM_NOT_SUPPORT_URL", "isv.INVALID_JSON_PARAM",
+        "isv.TEMPLATE_PARAMS_ILLEGAL", "isv.SMS_CONTENT_ILLEGAL", "isv.DENY_IP_RANGE",
+    };
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -160,13 +159,10 @@ public sealed class TencentSmsSender(HttpClient http, IOptions<SmsOptions> optio
 
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(o.Timeout);
-            using var response = await http.SendAsync(post, timeout.Token);
-            var text = await response.Content.ReadAsStringAsync(timeout.Token);
-            if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+            var (status, text) = await ProviderHttp.SendAsync(http, post, o.Timeout, ct);
+            if (ProviderHttp.IsTransient(status))
             {
-                return All(AttemptOutcome.Transient, $"Tencent HTTP {(int)response.StatusCode}");
+                return All(AttemptOutcome.Transient, $"Tencent HTTP {status}");
             }
 
             using var json = JsonDocument.Parse(text);
@@ -204,24 +200,14 @@ public sealed class TencentSmsSender(HttpClient http, IOptions<SmsOptions> optio
     /// errors and throttling pass and are retried; a number, template, signature or variable refused is permanent;
     /// authentication errors are transient (fixing the key lets the queue go).
     /// </summary>
-    public static SendResult Classify(string code, string? message, string? serialNo)
-    {
-        ArgumentNullException.ThrowIfNull(code);
-        if (code == "Ok")
-        {
-            return SendResult.Sent(serialNo);
-        }
+    public static SendResult Classify(string code, string? message, string? serialNo) => ProviderHttp.ByCode("Tencent", code, "Ok", message, serialNo, Refused);
 
-        var error = $"Tencent {code}: {message}";
-        return code switch
-        {
-            "InvalidParameterValue.IncorrectPhoneNumber" or "FailedOperation.PhoneNumberInBlacklist" or "UnsupportedOperation.ContainDomesticAndInternationalPhoneNumber"
-                or "FailedOperation.TemplateIncorrectOrUnapproved" or "FailedOperation.SignatureIncorrectOrUnapproved" or "FailedOperation.MissingTemplateToModify"
-                or "InvalidParameterValue.TemplateParameterFormatError" or "InvalidParameterValue.TemplateParameterLengthLimit" or "FailedOperation.TemplateParamSetNotMatchApprovedTemplate"
-                or "InvalidParameterValue.ProhibitedUseUrlInTemplateParameter" or "InvalidParameterValue.SdkAppIdNotExist" or "UnsupportedOperation.UnsupportedRegion"
-                or "FailedOperation.ContainSensitiveWord" or "InvalidParameterValue.ContentLengthLimit"
-                => new SendResult(AttemptOutcome.Permanent, error),
-            _ => new SendResult(AttemptOutcome.Transient, error),
-        };
-    }
+    private static readonly HashSet<string> Refused = new(StringComparer.Ordinal)
+    {
+        "InvalidParameterValue.IncorrectPhoneNumber", "FailedOperation.PhoneNumberInBlacklist", "UnsupportedOperation.ContainDomesticAndInternationalPhoneNumber",
+        "FailedOperation.TemplateIncorrectOrUnapproved", "FailedOperation.SignatureIncorrectOrUnapproved", "FailedOperation.MissingTemplateToModify",
+        "InvalidParameterValue.TemplateParameterFormatError", "InvalidParameterValue.TemplateParameterLengthLimit", "FailedOperation.TemplateParamSetNotMatchApprovedTemplate",
+        "InvalidParameterValue.ProhibitedUseUrlInTemplateParameter", "InvalidParameterValue.SdkAppIdNotExist", "UnsupportedOperation.UnsupportedRegion",
+        "FailedOperation.ContainSensitiveWord", "InvalidParameterValue.ContentLengthLimit",
+    };
 }

@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Supervisor.Core;
 using Supervisor.Core.Engine;
-using Microsoft.Extensions.Options;
 using Supervisor.Hosting;
+using Supervisor.Infrastructure.Delivery;
 using Supervisor.Infrastructure.Postgres;
 using Supervisor.Jobs;
 using Supervisor.Web.Auth;
@@ -40,9 +43,35 @@ public sealed record TokenResponse(long UnitId, string Name, string Token, DateT
 
 public sealed record ReopenRequest(string? Reason);
 
+/// <summary>Query of <c>GET /api/tasks</c>: every filter optional.</summary>
+public sealed record TaskListQuery(
+    [FromQuery(Name = "plan")] long? Plan,
+    [FromQuery(Name = "unit")] long? Unit,
+    [FromQuery(Name = "leader")] long? Leader,
+    [FromQuery(Name = "section")] string? Section,
+    [FromQuery(Name = "q")] string? Q);
+
+/// <summary>Query of <c>GET /api/milestones</c>.</summary>
+public sealed record MilestoneListQuery(
+    [FromQuery(Name = "unit")] long? Unit,
+    [FromQuery(Name = "dueBefore")] string? DueBefore,
+    [FromQuery(Name = "open")] bool? Open);
+
+/// <summary>Query of <c>GET /api/messages</c>.</summary>
+public sealed record MessageListQuery(
+    [FromQuery(Name = "state")] string? State,
+    [FromQuery(Name = "channel")] string? Channel,
+    [FromQuery(Name = "kind")] string? Kind,
+    [FromQuery(Name = "unit")] long? Unit,
+    [FromQuery(Name = "limit")] int? Limit);
+
+/// <summary>What the handlers on one milestone need besides its id and body: the caller, the stores and the clock.</summary>
+public sealed record MilestoneContext(HttpContext Http, MilestoneQueries Milestones, ProgressStore Progress, TimeProvider Time, TimeZoneInfo Zone, CancellationToken Ct);
+
 /// <summary>
 /// JSON under /api: staff by cookie, or a unit's system by bearer token (progress and completion of its own milestones
 /// only). Errors are problem details; validation errors name the field for machines and say what is wrong in Chinese.
+/// Handlers return typed results so the OpenAPI document (/openapi/v1.json) describes every response.
 /// </summary>
 public static class ApiEndpoints
 {
@@ -53,28 +82,29 @@ public static class ApiEndpoints
         var api = app.MapGroup("/api").WithTags("Supervisor");
         var staff = api.MapGroup("").RequireAuthorization(ConsolePolicies.Staff);
         staff.MapGet("/units", UnitsAsync);
-        staff.MapGet("/units/{id:long}", UnitAsync);
+        staff.MapGet("/units/{id:long}", UnitAsync).ProducesProblem(StatusCodes.Status404NotFound);
         staff.MapGet("/rates", RatesAsync);
         staff.MapGet("/tasks", TasksAsync);
-        staff.MapGet("/tasks/{id:long}", TaskAsync);
+        staff.MapGet("/tasks/{id:long}", TaskAsync).ProducesProblem(StatusCodes.Status404NotFound);
         staff.MapGet("/jobs", JobsAsync);
         staff.MapGet("/messages", MessagesAsync);
-        staff.MapPost("/messages/{id:long}/retry", RetryAsync).RequireAuthorization(ConsolePolicies.Act);
+        staff.MapPost("/messages/{id:long}/retry", RetryAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(ConsolePolicies.Act);
         staff.MapPost("/jobs/{name}/trigger", (string name, HttpContext http, JobControl jobs, CancellationToken ct) => JobActionAsync(jobs.TriggerAsync, name, http, ct))
-            .RequireAuthorization(ConsolePolicies.Admin);
+            .ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(ConsolePolicies.Admin);
         staff.MapPost("/jobs/{name}/pause", (string name, HttpContext http, JobControl jobs, CancellationToken ct) => JobActionAsync(jobs.PauseAsync, name, http, ct))
-            .RequireAuthorization(ConsolePolicies.Admin);
+            .ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(ConsolePolicies.Admin);
         staff.MapPost("/jobs/{name}/resume", (string name, HttpContext http, JobControl jobs, CancellationToken ct) => JobActionAsync(jobs.ResumeAsync, name, http, ct))
-            .RequireAuthorization(ConsolePolicies.Admin);
-        staff.MapPost("/units/{id:long}/tokens", CreateTokenAsync).RequireAuthorization(ConsolePolicies.Admin);
-        staff.MapPost("/tokens/{tokenId:long}/revoke", RevokeTokenAsync).RequireAuthorization(ConsolePolicies.Admin);
-        staff.MapPost("/milestones/{id:long}/reopen", ReopenAsync).RequireAuthorization(ConsolePolicies.Act);
+            .ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(ConsolePolicies.Admin);
+        staff.MapPost("/units/{id:long}/tokens", CreateTokenAsync).ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(ConsolePolicies.Admin);
+        staff.MapPost("/tokens/{tokenId:long}/revoke", RevokeTokenAsync).ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(ConsolePolicies.Admin);
+        staff.MapPost("/milestones/{id:long}/reopen", ReopenAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(ConsolePolicies.Act);
 
         // Staff who act, or a unit's token on its own milestones.
         var report = api.MapGroup("").RequireAuthorization(ReportPolicy);
-        report.MapGet("/milestones", MilestonesAsync);
-        report.MapPost("/milestones/{id:long}/progress", ProgressAsync);
-        report.MapPost("/milestones/{id:long}/complete", CompleteAsync);
+        report.MapGet("/milestones", MilestonesAsync).ProducesProblem(StatusCodes.Status403Forbidden);
+        report.MapPost("/milestones/{id:long}/progress", ProgressAsync).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        report.MapPost("/milestones/{id:long}/complete", CompleteAsync).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -85,28 +115,34 @@ public static class ApiEndpoints
 
     private static string Day(DateTime date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     private static DateTimeOffset? Utc(DateTime? utc) => utc is { } u ? new DateTimeOffset(DateTime.SpecifyKind(u, DateTimeKind.Utc)) : null;
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(string field, string message) =>
+    private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "请求参数有误");
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string what) => TypedResults.Problem(title: "未找到", detail: what, statusCode: StatusCodes.Status404NotFound);
+    private static ProblemHttpResult NotFound(string what) => TypedResults.Problem(title: "未找到", detail: what, statusCode: StatusCodes.Status404NotFound);
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(title: "无权访问", detail: detail, statusCode: StatusCodes.Status403Forbidden);
+    private static ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(title: "无权访问", detail: detail, statusCode: StatusCodes.Status403Forbidden);
+
+    private static ProblemHttpResult Conflict(string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
 
     private static TaskDto ToDto(TaskInfo t) => new(t.Id, t.PlanId, $"{t.PlanYear} {t.PlanTitle}", t.Code, t.Title, t.Section, t.LeadUnits, t.CoUnits, t.Leaders, t.Deadline is { } d ? Day(d) : null, t.PausedAt is not null);
 
     private static MilestoneDto ToDto(MilestoneInfo m) =>
         new(m.Id, m.TaskId, m.TaskCode, m.Key, m.Kind, m.Title, Day(m.DueDate), Day(m.OriginalDueDate), m.Status, Utc(m.CompletedAt), m.LatestPercent);
 
-    private static async Task<IResult> UnitsAsync(ConsoleStore store, CancellationToken ct) =>
-        TypedResults.Ok((await store.UnitsAsync(ct)).Select(u => new UnitDto(u.Id, u.Name, u.Kind, u.PausedAt is not null)).ToList());
+    private static UnitDto ToDto(UnitInfo u) => new(u.Id, u.Name, u.Kind, u.PausedAt is not null);
 
-    private static async Task<IResult> UnitAsync(long id, ConsoleStore store, CancellationToken ct) =>
-        await store.UnitAsync(id, ct) is { } u ? TypedResults.Ok(new UnitDto(u.Id, u.Name, u.Kind, u.PausedAt is not null)) : NotFound($"单位 {id} 不存在");
+    private static async Task<Ok<List<UnitDto>>> UnitsAsync(UnitQueries units, CancellationToken ct) =>
+        TypedResults.Ok((await units.UnitsAsync(ct)).Select(ToDto).ToList());
+
+    private static async Task<Results<Ok<UnitDto>, ProblemHttpResult>> UnitAsync(long id, UnitQueries units, CancellationToken ct) =>
+        await units.UnitAsync(id, ct) is { } u ? TypedResults.Ok(ToDto(u)) : NotFound($"单位 {id} 不存在");
 
     /// <param name="asOf">yyyy-MM-dd; today in the office's zone when omitted.</param>
-    private static async Task<IResult> RatesAsync(string? asOf, SupervisionEngine engine, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<RatesDto>, ValidationProblem>> RatesAsync(string? asOf, SupervisionEngine engine, TimeProvider time, CancellationToken ct)
     {
         DateOnly date;
         if (string.IsNullOrEmpty(asOf))
@@ -119,34 +155,35 @@ public static class ApiEndpoints
         }
 
         var rates = await engine.RatesAsync(date, ct);
-        return TypedResults.Ok(new RatesDto(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), [.. rates.Select(r => new RateDto(
+        return TypedResults.Ok(new RatesDto(Day(date), [.. rates.Select(r => new RateDto(
             r.UnitId, r.Unit, r.Rank, r.Lead.Due, r.Lead.OnTime, r.Lead.Late, r.Lead.OverdueOpen,
             r.Lead.CompletionRate is { } c ? Math.Round(c, 4) : null, r.Lead.OnTimeRate is { } o ? Math.Round(o, 4) : null,
             r.WorstOverdueWorkingDays, r.Light.ToString().ToLowerInvariant()))]));
     }
 
-    private static async Task<IResult> TasksAsync(long? plan, long? unit, long? leader, string? section, string? q, ConsoleStore store, CancellationToken ct) =>
-        TypedResults.Ok((await store.TasksAsync(new TaskFilter(plan, section, unit, leader, string.IsNullOrWhiteSpace(q) ? null : q.Trim()), ct)).Select(ToDto).ToList());
+    private static async Task<Ok<List<TaskDto>>> TasksAsync([AsParameters] TaskListQuery query, TaskQueries tasks, CancellationToken ct) =>
+        TypedResults.Ok((await tasks.TasksAsync(
+            new TaskFilter(query.Plan, query.Section, query.Unit, query.Leader, string.IsNullOrWhiteSpace(query.Q) ? null : query.Q.Trim()), ct)).Select(ToDto).ToList());
 
-    private static async Task<IResult> TaskAsync(long id, ConsoleStore store, CancellationToken ct)
-    {
-        var task = await store.TaskAsync(id, ct);
-        return task is null ? NotFound($"任务 {id} 不存在") : TypedResults.Ok(new TaskDetailDto(ToDto(task), [.. (await store.MilestonesOfTaskAsync(id, ct)).Select(ToDto)]));
-    }
+    private static async Task<Results<Ok<TaskDetailDto>, ProblemHttpResult>> TaskAsync(long id, TaskQueries tasks, MilestoneQueries milestones, CancellationToken ct) =>
+        await tasks.TaskAsync(id, ct) is { } task
+            ? TypedResults.Ok(new TaskDetailDto(ToDto(task), [.. (await milestones.MilestonesOfTaskAsync(id, ct)).Select(ToDto)]))
+            : NotFound($"任务 {id} 不存在");
 
     /// <summary>A unit token sees its own unit's milestones; staff pass <c>unit</c> or get the open ones due before <c>dueBefore</c>.</summary>
-    private static async Task<IResult> MilestonesAsync(HttpContext http, long? unit, string? dueBefore, bool? open, ConsoleStore store, CancellationToken ct)
+    private static async Task<Results<Ok<List<MilestoneDto>>, ValidationProblem, ProblemHttpResult>> MilestonesAsync(
+        [AsParameters] MilestoneListQuery query, HttpContext http, MilestoneQueries milestones, CancellationToken ct)
     {
         var own = TokenUnit(http.User);
-        if (own is not null && unit is not null && unit != own)
+        if (own is not null && query.Unit is not null && query.Unit != own)
         {
             return Forbidden("令牌只能查看本单位的时间节点");
         }
 
         DateOnly? before = null;
-        if (!string.IsNullOrEmpty(dueBefore))
+        if (!string.IsNullOrEmpty(query.DueBefore))
         {
-            if (!DateOnly.TryParseExact(dueBefore, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            if (!DateOnly.TryParseExact(query.DueBefore, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
             {
                 return Invalid("dueBefore", "日期格式应为 yyyy-MM-dd");
             }
@@ -154,24 +191,26 @@ public static class ApiEndpoints
             before = d;
         }
 
-        var scope = own ?? unit;
-        var rows = scope is { } u ? await store.MilestonesOfUnitAsync(u, open ?? false, ct) : await store.MilestonesAsync(before, open ?? false, ct);
+        var open = query.Open ?? false;
+        var rows = (own ?? query.Unit) is { } unit ? await milestones.MilestonesOfUnitAsync(unit, open, ct) : await milestones.MilestonesAsync(before, open, ct);
         return TypedResults.Ok(rows.Where(m => before is null || DateOnly.FromDateTime(m.DueDate) < before).Select(ToDto).ToList());
     }
 
-    private static async Task<IResult?> CheckScopeAsync(HttpContext http, long milestoneId, ConsoleStore store, CancellationToken ct)
+    /// <summary>Null when the milestone exists and the caller may report on it; else the problem to answer.</summary>
+    private static async Task<ProblemHttpResult?> CheckScopeAsync(long milestoneId, MilestoneContext c)
     {
-        if (await store.MilestoneAsync(milestoneId, ct) is null)
+        if (await c.Milestones.MilestoneAsync(milestoneId, c.Ct) is null)
         {
             return NotFound($"时间节点 {milestoneId} 不存在");
         }
 
-        return TokenUnit(http.User) is { } unit && !await store.UnitOwnsMilestoneAsync(unit, milestoneId, ct)
+        return TokenUnit(c.Http.User) is { } unit && !await c.Milestones.UnitOwnsMilestoneAsync(unit, milestoneId, c.Ct)
             ? Forbidden("令牌只能报送本单位的时间节点")
             : null;
     }
 
-    private static async Task<IResult> ProgressAsync(long id, ProgressRequest request, HttpContext http, ConsoleStore store, ProgressStore progress, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<ProgressResponse>, ValidationProblem, ProblemHttpResult>> ProgressAsync(
+        long id, ProgressRequest request, [AsParameters] MilestoneContext c)
     {
         if (request.Percent is < 0 or > 100)
         {
@@ -183,40 +222,38 @@ public static class ApiEndpoints
             return Invalid("percent", "请填写进度百分比或进展说明");
         }
 
-        if (await CheckScopeAsync(http, id, store, ct) is { } refused)
+        if (await CheckScopeAsync(id, c) is { } refused)
         {
             return refused;
         }
 
-        var now = time.GetUtcNow();
-        var unit = TokenUnit(http.User);
-        var source = unit is null ? "console" : "api";
-        var reportId = await progress.ReportAsync(id, request.Percent, request.Note, unit, source, Actor(http), now, ct);
-        await store.WriteAuditAsync(now, Actor(http), "milestone.progress", $"milestone:{id}", new { request.Percent, source }, ct);
+        var unit = TokenUnit(c.Http.User);
+        var reportId = await c.Progress.ReportAsync(id, request.Percent, request.Note, unit, unit is null ? "console" : "api", Actor(c.Http), c.Time.GetUtcNow(), c.Ct);
         return TypedResults.Created($"/api/milestones/{id}", new ProgressResponse(reportId, id));
     }
 
     /// <summary>办结 belongs to the lead unit (and staff): a co-unit's token reports progress only.</summary>
-    private static async Task<IResult> CompleteAsync(long id, HttpContext http, ConsoleStore store, ProgressStore progress, TimeZoneInfo zone, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<CompletionResponse>, ProblemHttpResult>> CompleteAsync(long id, [AsParameters] MilestoneContext c)
     {
-        if (await CheckScopeAsync(http, id, store, ct) is { } refused)
+        if (await CheckScopeAsync(id, c) is { } refused)
         {
             return refused;
         }
 
-        if (TokenUnit(http.User) is { } unit && !await store.UnitLeadsMilestoneAsync(unit, id, ct))
+        var unit = TokenUnit(c.Http.User);
+        if (unit is not null && !await c.Milestones.UnitLeadsMilestoneAsync(unit.Value, id, c.Ct))
         {
             return Forbidden("只有牵头单位可以办结；配合单位请报送进展");
         }
 
-        var result = await progress.CompleteAsync(id, time.GetUtcNow(), zone, TokenUnit(http.User) is null ? "console" : "api", Actor(http), ct);
-        return TypedResults.Ok(new CompletionResponse(result.MilestoneId, result.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), result.CompletedAt, result.OnTime, result.AlreadyDone));
+        var result = await c.Progress.CompleteAsync(id, c.Time.GetUtcNow(), c.Zone, unit is null ? "console" : "api", Actor(c.Http), c.Ct);
+        return TypedResults.Ok(new CompletionResponse(result.MilestoneId, Day(result.DueDate), result.CompletedAt, result.OnTime, result.AlreadyDone));
     }
 
     /// <summary>Staff reopen a milestone marked done by mistake; audited with the reason.</summary>
-    private static async Task<IResult> ReopenAsync(long id, ReopenRequest request, HttpContext http, ConsoleStore store, ProgressStore progress, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<MilestoneDto>, ValidationProblem, ProblemHttpResult>> ReopenAsync(long id, ReopenRequest request, [AsParameters] MilestoneContext c)
     {
-        if (await store.MilestoneAsync(id, ct) is null)
+        if (await c.Milestones.MilestoneAsync(id, c.Ct) is null)
         {
             return NotFound($"时间节点 {id} 不存在");
         }
@@ -226,48 +263,48 @@ public static class ApiEndpoints
             return Invalid("reason", $"理由不能超过 {InputLimits.DecisionNote} 个字符");
         }
 
-        return await progress.ReopenAsync(id, request.Reason, Actor(http), time.GetUtcNow(), ct)
-            ? TypedResults.Ok(ToDto((await store.MilestoneAsync(id, ct))!))
-            : TypedResults.Problem(title: "无法重新打开", detail: $"时间节点 {id} 尚未办结", statusCode: StatusCodes.Status409Conflict);
+        return await c.Progress.ReopenAsync(id, request.Reason, Actor(c.Http), c.Time.GetUtcNow(), c.Ct)
+            ? TypedResults.Ok(ToDto((await c.Milestones.MilestoneAsync(id, c.Ct))!))
+            : Conflict("无法重新打开", $"时间节点 {id} 尚未办结");
     }
 
-    private static async Task<IResult> JobsAsync(JobControl jobs, CancellationToken ct) =>
+    private static async Task<Ok<List<JobDto>>> JobsAsync(JobControl jobs, CancellationToken ct) =>
         TypedResults.Ok((await jobs.ListAsync(ct)).Select(j => new JobDto(
             j.Name, j.Cron, j.Rule.ToString(), j.TimeZone, j.Enabled, j.NextEffectiveFire, j.PreviousFire, j.State, j.LastRun?.Outcome, j.LastRun?.StartedAt)).ToList());
 
-    private static async Task<IResult> JobActionAsync(Func<string, string, CancellationToken, Task> action, string name, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Accepted, ProblemHttpResult>> JobActionAsync(Func<string, string, CancellationToken, Task> action, string name, HttpContext http, CancellationToken ct)
     {
         try
         {
             await action(name, Actor(http), ct);
-            return TypedResults.Accepted($"/api/jobs");
+            return TypedResults.Accepted("/api/jobs");
         }
         catch (BadInputException ex)
         {
-            return NotFound(ex.Message);
+            return NotFound(ex.Chinese);
         }
     }
 
-    private static async Task<IResult> MessagesAsync(string? state, string? channel, string? kind, long? unit, int? limit, ConsoleStore store, CancellationToken ct)
+    private static async Task<Results<Ok<List<MessageDto>>, ValidationProblem>> MessagesAsync([AsParameters] MessageListQuery query, MessageQueries messages, CancellationToken ct)
     {
-        if (limit is < 1 or > 1000)
+        if (query.Limit is < 1 or > 1000)
         {
             return Invalid("limit", "limit 须在 1 到 1000 之间");
         }
 
-        var rows = await store.MessagesAsync(state, channel, kind, unit, null, limit ?? 200, ct);
+        var rows = await messages.MessagesAsync(query.State, query.Channel, query.Kind, query.Unit, null, query.Limit ?? 200, ct);
         return TypedResults.Ok(rows.Select(m => new MessageDto(
-            m.Id, m.Channel, m.Kind, Day(m.LocalDate), Infrastructure.Delivery.SecretMask.Address(m.Channel, m.RecipientAddress), m.UnitId, m.Subject, m.State, m.Attempts, m.LastError, Utc(m.CreatedAt)!.Value, Utc(m.SentAt))).ToList());
+            m.Id, m.Channel, m.Kind, Day(m.LocalDate), SecretMask.Address(m.Channel, m.RecipientAddress), m.UnitId, m.Subject, m.State, m.Attempts, m.LastError, Utc(m.CreatedAt)!.Value, Utc(m.SentAt))).ToList());
     }
 
-    private static async Task<IResult> RetryAsync(long id, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct) =>
-        await store.RetryMessageAsync(id, Actor(http), time.GetUtcNow(), ct)
+    private static async Task<Results<Accepted, ProblemHttpResult>> RetryAsync(long id, HttpContext http, OutboxStore outbox, TimeProvider time, CancellationToken ct) =>
+        await outbox.RetryMessageAsync(id, Actor(http), time.GetUtcNow(), ct)
             ? TypedResults.Accepted($"/api/messages/{id}")
-            : TypedResults.Problem(title: "无法重发", detail: $"消息 {id} 不存在或不处于“已放弃”（dead）状态", statusCode: StatusCodes.Status409Conflict);
+            : Conflict("无法重发", $"消息 {id} 不存在或不处于“已放弃”（dead）状态");
 
     /// <summary>Issues a unit API token; the clear token is in this response only.</summary>
-    private static async Task<IResult> CreateTokenAsync(
-        long id, TokenRequest request, HttpContext http, ConsoleStore store, UnitTokenStore tokens, IOptions<ConsoleOptions> options, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<TokenResponse>, ValidationProblem, ProblemHttpResult>> CreateTokenAsync(
+        long id, TokenRequest request, HttpContext http, UnitQueries units, UnitTokenStore tokens, IOptions<ConsoleOptions> options, TimeProvider time, CancellationToken ct)
     {
         var name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > InputLimits.Name)
@@ -275,20 +312,19 @@ public static class ApiEndpoints
             return Invalid("name", $"令牌名称须为 1 到 {InputLimits.Name} 个字符");
         }
 
-        if (await store.UnitAsync(id, ct) is null)
+        if (await units.UnitAsync(id, ct) is null)
         {
             return NotFound($"单位 {id} 不存在");
         }
 
         var now = time.GetUtcNow();
         var expiresAt = now + options.Value.UnitTokenLifetime;
-        var token = await tokens.CreateAsync(id, name, now, expiresAt, ct);
-        await store.WriteAuditAsync(now, Actor(http), "unit-token.create", $"unit:{id}", new { name, expiresAt }, ct);
+        var token = await tokens.CreateAsync(id, name, Actor(http), now, expiresAt, ct);
         return TypedResults.Created($"/api/units/{id}", new TokenResponse(id, name, token, expiresAt));
     }
 
     /// <summary>Revokes a unit API token at once: its next call gets 401.</summary>
-    private static async Task<IResult> RevokeTokenAsync(long tokenId, HttpContext http, UnitTokenStore tokens, TimeProvider time, CancellationToken ct) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTokenAsync(long tokenId, HttpContext http, UnitTokenStore tokens, TimeProvider time, CancellationToken ct) =>
         await tokens.RevokeAsync(tokenId, Actor(http), time.GetUtcNow(), ct) is not null
             ? TypedResults.NoContent()
             : NotFound($"令牌 {tokenId} 不存在或已撤销");

@@ -86,7 +86,7 @@ public static class CalendarPage
         catch (Exception ex) when (ex is BadInputException or FormatException)
         {
             // CalendarCsv names the line and what is wrong with it.
-            message = Html.E("日历文件有误：" + ex.Message);
+            message = Html.E("日历文件有误：" + (ex is BadInputException bad ? bad.Chinese : ex.Message));
             status = StatusCodes.Status400BadRequest;
         }
 

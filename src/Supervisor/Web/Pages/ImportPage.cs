@@ -39,7 +39,7 @@ public static class ImportPage
     /// <summary>A refused file: the Chinese reason when the reader gave one (413 for a file past a size limit), else the English line.</summary>
     private static IResult Refused(HttpContext http, BadInputException ex, string prefix) => ex is ImportRefusedException refused
         ? Html.Page(http, "导入", Forms(http, Html.E(refused.Chinese)), refused.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest)
-        : Html.Page(http, "导入", Forms(http, Html.E(prefix + ex.Message)), StatusCodes.Status400BadRequest);
+        : Html.Page(http, "导入", Forms(http, Html.E(prefix + ex.Chinese)), StatusCodes.Status400BadRequest);
 
     private static async Task<IResult> PreviewAsync(HttpContext http, PlanImportService imports, UploadFolder uploads, CancellationToken ct)
     {

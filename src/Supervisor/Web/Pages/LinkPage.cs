@@ -38,10 +38,10 @@ public static class LinkPage
             .AllowAnonymous().ExcludeFromDescription();
     }
 
-    private static async Task<IResult> RenderAsync(string token, HttpContext http, LinkSigner signer, ConsoleStore store, AuditLog audit, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RenderAsync(string token, HttpContext http, LinkSigner signer, UnitQueries units, MilestoneQueries milestoneQueries, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
         var check = signer.Verify(token, out var unitId);
-        if (check != LinkCheck.Valid || await store.UnitAsync(unitId, ct) is not { } unit)
+        if (check != LinkCheck.Valid || await units.UnitAsync(unitId, ct) is not { } unit)
         {
             return Forbidden(http, check == LinkCheck.Valid ? "unknown unit" : check.ToString());
         }
@@ -53,8 +53,8 @@ public static class LinkPage
         }
 
         body.Append("<p>以下是贵单位尚未办结的时间节点。可签收、报送进展、申请延期；牵头单位可标记办结。</p>");
-        var milestones = await store.MilestonesOfUnitAsync(unitId, openOnly: true, ct);
-        var roles = await store.TaskRolesOfUnitAsync(unitId, ct);
+        var milestones = await milestoneQueries.MilestonesOfUnitAsync(unitId, openOnly: true, ct);
+        var roles = await milestoneQueries.TaskRolesOfUnitAsync(unitId, ct);
         foreach (var m in milestones)
         {
             var action = $"/u/{Html.E(token)}/milestones/{m.Id}";
@@ -85,11 +85,11 @@ public static class LinkPage
     }
 
     private static async Task<IResult> ActAsync(
-        string token, long id, string action, HttpContext http, LinkSigner signer, ConsoleStore store, ProgressStore progress,
+        string token, long id, string action, HttpContext http, LinkSigner signer, MilestoneQueries milestones, ProgressStore progress, ExtensionStore extensions,
         TimeZoneInfo zone, TimeProvider time, CancellationToken ct)
     {
         var check = signer.Verify(token, out var unitId);
-        if (check != LinkCheck.Valid || !await store.UnitOwnsMilestoneAsync(unitId, id, ct))
+        if (check != LinkCheck.Valid || !await milestones.UnitOwnsMilestoneAsync(unitId, id, ct))
         {
             return Forbidden(http, check == LinkCheck.Valid ? $"unit {unitId} does not own milestone {id}" : check.ToString());
         }
@@ -103,17 +103,16 @@ public static class LinkPage
             switch (action)
             {
                 case "acknowledge":
-                    await store.AcknowledgeAsync(id, unitId, "link", actor, now, ct);
+                    await progress.AcknowledgeAsync(id, unitId, "link", actor, now, ct);
                     done = "acknowledged";
                     break;
                 case "progress":
                     var percent = int.TryParse(form["percent"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : (int?)null;
                     await progress.ReportAsync(id, percent, PageContext.Text(form["note"]), unitId, "link", actor, now, ct);
-                    await store.WriteAuditAsync(now, actor, "milestone.progress", $"milestone:{id}", new { percent }, ct);
                     done = "progress";
                     break;
                 case "complete":
-                    if (!await store.UnitLeadsMilestoneAsync(unitId, id, ct))
+                    if (!await milestones.UnitLeadsMilestoneAsync(unitId, id, ct))
                     {
                         return Refused(http, token, StatusCodes.Status403Forbidden, "只有牵头单位可以标记办结；配合单位请报送进展。");
                     }
@@ -127,7 +126,7 @@ public static class LinkPage
                         throw new BadInputException("请填写新的完成时限（yyyy-MM-dd）");
                     }
 
-                    await store.RequestExtensionAsync(id, unitId, date, form["reason"].ToString(), actor, now, ct);
+                    await extensions.RequestExtensionAsync(id, unitId, date, form["reason"].ToString(), actor, now, ct);
                     done = "extension";
                     break;
                 default:
@@ -136,7 +135,7 @@ public static class LinkPage
         }
         catch (BadInputException ex)
         {
-            return Refused(http, token, StatusCodes.Status400BadRequest, ex.Message);
+            return Refused(http, token, StatusCodes.Status400BadRequest, ex.Chinese);
         }
 
         return Results.Redirect($"/u/{Uri.EscapeDataString(token)}?done={done}");

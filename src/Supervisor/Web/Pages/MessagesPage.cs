@@ -1,6 +1,7 @@
 using System.Text;
 using Supervisor.Infrastructure.Postgres;
 using Supervisor.Web.Auth;
+using Supervisor.Core.Delivery;
 
 namespace Supervisor.Web.Pages;
 
@@ -15,14 +16,14 @@ public static class MessagesPage
     {
         pages.MapGet("/messages", ListAsync);
         pages.MapGet("/messages/{id:long}", DetailAsync);
-        pages.MapPost("/messages/{id:long}/retry", async (long id, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct) =>
+        pages.MapPost("/messages/{id:long}/retry", async (long id, HttpContext http, Infrastructure.Delivery.OutboxStore outbox, TimeProvider time, CancellationToken ct) =>
         {
-            await store.RetryMessageAsync(id, PageContext.Actor(http), time.GetUtcNow(), ct);
+            await outbox.RetryMessageAsync(id, PageContext.Actor(http), time.GetUtcNow(), ct);
             return Results.Redirect($"/messages/{id}");
         }).RequireAuthorization(ConsolePolicies.Act);
-        pages.MapPost("/messages/{id:long}/cancel", async (long id, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct) =>
+        pages.MapPost("/messages/{id:long}/cancel", async (long id, HttpContext http, Infrastructure.Delivery.OutboxStore outbox, TimeProvider time, CancellationToken ct) =>
         {
-            await store.CancelMessageAsync(id, PageContext.Actor(http), time.GetUtcNow(), ct);
+            await outbox.CancelMessageAsync(id, PageContext.Actor(http), time.GetUtcNow(), ct);
             return Results.Redirect($"/messages/{id}");
         }).RequireAuthorization(ConsolePolicies.Act);
     }
@@ -30,7 +31,7 @@ public static class MessagesPage
     public static void Table(StringBuilder body, IReadOnlyList<MessageInfo> messages, TimeZoneInfo zone) =>
         Html.Table(body, ["编号", "日期", "渠道", "类型", "收件人", "单位", "主题", "状态", "尝试次数", "最近错误"], messages.Select(m => (IReadOnlyList<string>)
         [
-            $"<a href=\"/messages/{m.Id}\">{m.Id}</a>", PageContext.D(m.LocalDate), m.Channel == "sms" ? "短信" : "邮件", Html.E(Kind(m.Kind)),
+            $"<a href=\"/messages/{m.Id}\">{m.Id}</a>", PageContext.D(m.LocalDate), Channels.Label(m.Channel), Html.E(Kind(m.Kind)),
             Html.E($"{m.RecipientName} {Infrastructure.Delivery.SecretMask.Address(m.Channel, m.RecipientAddress)}"), m.UnitId is { } u ? $"<a href=\"/units/{u}\">{Html.E(m.Unit)}</a>" : "—", Html.E(m.Subject),
             Html.E(PageContext.Status(m.State)), Html.N(m.Attempts), Html.E(m.LastError),
         ]), "暂无消息");
@@ -44,9 +45,9 @@ public static class MessagesPage
         _ => kind,
     };
 
-    private static async Task<IResult> ListAsync(HttpContext http, ConsoleStore store, TimeZoneInfo zone, string? state, string? channel, string? kind, string? unit, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, MessageQueries messages, UnitQueries units, TimeZoneInfo zone, string? state, string? channel, string? kind, string? unit, CancellationToken ct)
     {
-        var counts = await store.MessageCountsAsync(ct);
+        var counts = await messages.MessageCountsAsync(ct);
         var body = new StringBuilder("<p>");
         foreach (var s in States)
         {
@@ -56,14 +57,14 @@ public static class MessagesPage
         body.Append("<a href=\"/messages\">全部</a></p>")
             .Append("<form method=\"get\" action=\"/messages\" class=\"filters\">")
             .Append("<label>状态 <select name=\"state\">").Append(PageContext.Options(States.Select(s => (s, PageContext.Status(s))), state)).Append("</select></label>")
-            .Append("<label>渠道 <select name=\"channel\">").Append(PageContext.Options([("email", "邮件"), ("sms", "短信")], channel)).Append("</select></label>")
+            .Append("<label>渠道 <select name=\"channel\">").Append(PageContext.Options(Channels.All.Select(c => (c, Channels.Label(c))), channel)).Append("</select></label>")
             .Append("<label>类型 <select name=\"kind\">").Append(PageContext.Options(Kinds.Select(k => (k, Kind(k))), kind)).Append("</select></label>")
-            .Append("<label>单位 <select name=\"unit\">").Append(PageContext.Options((await store.UnitsAsync(ct)).Select(u => (Html.N(u.Id), u.Name)), unit)).Append("</select></label>")
+            .Append("<label>单位 <select name=\"unit\">").Append(PageContext.Options((await units.UnitsAsync(ct)).Select(u => (Html.N(u.Id), u.Name)), unit)).Append("</select></label>")
             .Append("<button type=\"submit\">筛选</button></form>");
-        Table(body, await store.MessagesAsync(PageContext.Text(state), PageContext.Text(channel), PageContext.Text(kind), PageContext.Id(unit), null, 500, ct), zone);
+        Table(body, await messages.MessagesAsync(PageContext.Text(state), PageContext.Text(channel), PageContext.Text(kind), PageContext.Id(unit), null, 500, ct), zone);
 
         // The next batch: reminders the scan recorded as owed that no message carries yet.
-        var owed = await store.OwedRemindersAsync(200, ct);
+        var owed = await messages.OwedRemindersAsync(200, ct);
         body.Append("<section><h2>下一批待发（已记录、尚未生成消息的提醒：").Append(owed.Count).Append(" 条）</h2>");
         Html.Table(body, ["日期", "级别", "任务", "节点", "完成时限", "牵头单位"], owed.Select(r => (IReadOnlyList<string>)
         [
@@ -74,9 +75,9 @@ public static class MessagesPage
         return Html.Page(http, "消息", body.ToString());
     }
 
-    private static async Task<IResult> DetailAsync(long id, HttpContext http, ConsoleStore store, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<IResult> DetailAsync(long id, HttpContext http, MessageQueries messages, TimeZoneInfo zone, CancellationToken ct)
     {
-        var found = await store.MessageAsync(id, ct);
+        var found = await messages.MessageAsync(id, ct);
         if (found is not { } detail)
         {
             return Html.Page(http, "消息不存在", "<p>没有这条消息。</p>", StatusCodes.Status404NotFound);

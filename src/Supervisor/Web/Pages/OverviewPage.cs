@@ -12,11 +12,11 @@ public static class OverviewPage
     public static void Map(RouteGroupBuilder pages) => pages.MapGet("/", RenderAsync);
 
     private static async Task<IResult> RenderAsync(
-        HttpContext http, ConsoleStore store, SupervisionEngine engine, JobControl jobs, TimeProvider time, TimeZoneInfo zone,
+        HttpContext http, TaskQueries tasks, JobRunStore runs, SupervisionEngine engine, JobControl jobs, TimeProvider time, TimeZoneInfo zone,
         Infrastructure.Delivery.ReachabilityStore reachability, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
-        var totals = await store.TotalsAsync(ct);
+        var totals = await tasks.TotalsAsync(ct);
         var rates = await engine.RatesAsync(today, ct);
         var lights = await engine.TaskLightsAsync(today, null, ct);
         var body = new StringBuilder();
@@ -52,7 +52,7 @@ public static class OverviewPage
         }
 
         body.Append("<section><h2>按时完成率走势</h2>");
-        body.Append(TrendSvg(await store.TrendAsync(90, ct)));
+        body.Append(TrendSvg(await tasks.TrendAsync(90, ct)));
         body.Append("</section>");
 
         body.Append("<section><h2>作业运行状况</h2>");
@@ -60,7 +60,7 @@ public static class OverviewPage
         var since = time.GetUtcNow().AddDays(-7);
         foreach (var job in await jobs.ListAsync(ct))
         {
-            var failures = await store.JobFailuresSinceAsync(job.Name, since, ct);
+            var failures = await runs.JobFailuresSinceAsync(job.Name, since, ct);
             rows.Add(
             [
                 $"<a href=\"/jobs#{Html.E(job.Name)}\">{Html.E(job.DisplayName)}</a>",

@@ -15,30 +15,30 @@ public static class TasksPage
         pages.MapGet("/tasks", ListAsync);
         pages.MapGet("/tasks/overdue.xlsx", OverdueAsync);
         pages.MapGet("/tasks/{id:long}", DetailAsync);
-        pages.MapPost("/tasks/{id:long}/pause", (long id, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct) => PauseAsync(id, true, http, store, time, ct))
+        pages.MapPost("/tasks/{id:long}/pause", (long id, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct) => PauseAsync(id, true, http, pauses, time, ct))
             .RequireAuthorization(ConsolePolicies.Act);
-        pages.MapPost("/tasks/{id:long}/resume", (long id, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct) => PauseAsync(id, false, http, store, time, ct))
+        pages.MapPost("/tasks/{id:long}/resume", (long id, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct) => PauseAsync(id, false, http, pauses, time, ct))
             .RequireAuthorization(ConsolePolicies.Act);
         pages.MapPost("/milestones/{id:long}/reopen", ReopenAsync).RequireAuthorization(ConsolePolicies.Act);
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext http, ConsoleStore store, SupervisionEngine engine, TimeProvider time,
+        HttpContext http, TaskQueries taskQueries, UnitQueries unitQueries, SupervisionEngine engine, TimeProvider time,
         string? plan, string? section, string? unit, string? leader, string? light, string? overdue, string? q, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
         var filter = new TaskFilter(PageContext.Id(plan), PageContext.Text(section), PageContext.Id(unit), PageContext.Id(leader), PageContext.Text(q));
         var lights = (await engine.TaskLightsAsync(today, null, ct)).ToDictionary(l => l.TaskId);
-        var tasks = (await store.TasksAsync(filter, ct))
+        var tasks = (await taskQueries.TasksAsync(filter, ct))
             .Where(t => string.IsNullOrEmpty(light) || (lights.TryGetValue(t.Id, out var l) && l.Light.ToString().Equals(light, StringComparison.OrdinalIgnoreCase)))
             .Where(t => overdue != "1" || (lights.TryGetValue(t.Id, out var l) && l.Overdue))
             .ToList();
         var body = new StringBuilder();
         body.Append("<form method=\"get\" action=\"/tasks\" class=\"filters\">")
-            .Append("<label>方案 <select name=\"plan\">").Append(PageContext.Options((await store.PlansAsync(ct)).Select(p => (Html.N(p.Id), $"{p.Year} {p.Title}")), plan)).Append("</select></label>")
+            .Append("<label>方案 <select name=\"plan\">").Append(PageContext.Options((await taskQueries.PlansAsync(ct)).Select(p => (Html.N(p.Id), $"{p.Year} {p.Title}")), plan)).Append("</select></label>")
             .Append("<label>章节 <input name=\"section\" value=\"").Append(Html.E(section)).Append("\"></label>")
-            .Append("<label>单位 <select name=\"unit\">").Append(PageContext.Options((await store.UnitsAsync(ct)).Select(u => (Html.N(u.Id), u.Name)), unit)).Append("</select></label>")
-            .Append("<label>责任领导 <select name=\"leader\">").Append(PageContext.Options((await store.LeadersAsync(ct)).Select(l => (Html.N(l.Id), l.Name)), leader)).Append("</select></label>")
+            .Append("<label>单位 <select name=\"unit\">").Append(PageContext.Options((await unitQueries.UnitsAsync(ct)).Select(u => (Html.N(u.Id), u.Name)), unit)).Append("</select></label>")
+            .Append("<label>责任领导 <select name=\"leader\">").Append(PageContext.Options((await taskQueries.LeadersAsync(ct)).Select(l => (Html.N(l.Id), l.Name)), leader)).Append("</select></label>")
             .Append("<label>灯 <select name=\"light\">").Append(PageContext.Options([("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯")], light)).Append("</select></label>")
             .Append("<label><input type=\"checkbox\" name=\"overdue\" value=\"1\"").Append(overdue == "1" ? " checked" : "").Append("> 仅逾期</label>")
             .Append("<label>搜索 <input name=\"q\" value=\"").Append(Html.E(q)).Append("\"></label>")
@@ -52,11 +52,11 @@ public static class TasksPage
         return Html.Page(http, "任务", body.ToString());
     }
 
-    private static async Task<IResult> OverdueAsync(ConsoleStore store, SupervisionEngine engine, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> OverdueAsync(TaskQueries taskQueries, MilestoneQueries milestoneQueries, SupervisionEngine engine, TimeProvider time, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
-        var tasks = (await store.TasksAsync(new TaskFilter(null, null, null, null, null), ct)).ToDictionary(t => t.Id);
-        var overdue = await store.MilestonesAsync(today, openOnly: true, ct);
+        var tasks = (await taskQueries.TasksAsync(new TaskFilter(null, null, null, null, null), ct)).ToDictionary(t => t.Id);
+        var overdue = await milestoneQueries.MilestonesAsync(today, openOnly: true, ct);
         var sheet = new XlsxSheet($"逾期清单{today:yyyyMMdd}", ["任务编号", "任务", "时间节点", "完成时限", "原完成时限", "逾期天数", "牵头单位", "责任领导", "最新进度"],
             overdue.Select(m => (IReadOnlyList<object?>)
             [
@@ -67,9 +67,9 @@ public static class TasksPage
     }
 
     private static async Task<IResult> DetailAsync(
-        long id, HttpContext http, ConsoleStore store, SupervisionEngine engine, Supervisor.Infrastructure.Documents.EscalationNoticeStore notices, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
+        long id, HttpContext http, TaskQueries taskQueries, MilestoneQueries milestoneQueries, MessageQueries messageQueries, SupervisionEngine engine, Supervisor.Infrastructure.Documents.EscalationNoticeStore notices, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
     {
-        var task = await store.TaskAsync(id, ct);
+        var task = await taskQueries.TaskAsync(id, ct);
         if (task is null)
         {
             return Html.Page(http, "任务不存在", "<p>没有这项任务。</p>", StatusCodes.Status404NotFound);
@@ -92,7 +92,7 @@ public static class TasksPage
 
         body.Append("<section><h2>时间节点</h2>");
         var act = PageContext.CanAct(http);
-        Html.Table(body, ["节点", "类型", "完成时限", "状态", "办结时间", "最新进度", "签收", "操作"], (await store.MilestonesOfTaskAsync(id, ct)).Select(m => (IReadOnlyList<string>)
+        Html.Table(body, ["节点", "类型", "完成时限", "状态", "办结时间", "最新进度", "签收", "操作"], (await milestoneQueries.MilestonesOfTaskAsync(id, ct)).Select(m => (IReadOnlyList<string>)
         [
             Html.E(m.Title), Html.E(PageContext.Status(m.Kind)), UnitsPage.Due(m), Html.E(PageContext.Status(m.Status)), PageContext.T(m.CompletedAt, zone),
             m.LatestPercent is { } p ? $"{p}%" : "—", m.Acknowledged ? "已签收" : "—",
@@ -101,24 +101,24 @@ public static class TasksPage
                 : "—",
         ]));
         body.Append("</section><section><h2>进展记录</h2>");
-        Html.Table(body, ["时间", "节点", "进度", "说明", "来源", "报送单位/人"], (await store.ProgressOfTaskAsync(id, ct)).Select(p => (IReadOnlyList<string>)
+        Html.Table(body, ["时间", "节点", "进度", "说明", "来源", "报送单位/人"], (await taskQueries.ProgressOfTaskAsync(id, ct)).Select(p => (IReadOnlyList<string>)
             [PageContext.T(p.ReportedAt, zone), Html.E(p.MilestoneTitle), p.Percent is { } v ? $"{v}%" : "—", Html.E(p.Note), Html.E(p.Source), Html.E(p.Unit ?? p.ReportedBy)]));
         body.Append("</section><section><h2>应发提醒</h2>");
-        Html.Table(body, ["日期", "节点", "级别", "逾期工作日", "已生成消息"], (await store.RemindersOfTaskAsync(id, ct)).Select(r => (IReadOnlyList<string>)
+        Html.Table(body, ["日期", "节点", "级别", "逾期工作日", "已生成消息"], (await taskQueries.RemindersOfTaskAsync(id, ct)).Select(r => (IReadOnlyList<string>)
             [PageContext.D(r.LocalDate), Html.E(r.MilestoneTitle), r.Level switch { 1 => "提醒", 2 => "催办", _ => "督办" }, Html.N(r.WorkingDaysOverdue), r.ComposedAt is null ? "否" : "是"]));
         body.Append("</section>");
         await DigestsPage.AppendNoticesAsync(body, id, notices, zone, ct);
         body.Append("<section><h2>已发消息</h2>");
-        MessagesPage.Table(body, await store.MessagesAsync(null, null, null, null, id, 200, ct), zone);
+        MessagesPage.Table(body, await messageQueries.MessagesAsync(null, null, null, null, id, 200, ct), zone);
         body.Append("</section>");
         return Html.Page(http, $"{task.Code} {task.Title}", body.ToString());
     }
 
     /// <summary>A milestone marked done by mistake is open again; the audit log keeps who, why and the old completion.</summary>
-    private static async Task<IResult> ReopenAsync(long id, HttpContext http, ConsoleStore store, ProgressStore progress, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ReopenAsync(long id, HttpContext http, MilestoneQueries milestoneQueries, ProgressStore progress, TimeProvider time, CancellationToken ct)
     {
         var form = await PageContext.FormAsync(http, ct);
-        var milestone = await store.MilestoneAsync(id, ct);
+        var milestone = await milestoneQueries.MilestoneAsync(id, ct);
         if (milestone is null)
         {
             return Html.Page(http, "时间节点不存在", "<p>没有这个时间节点。</p>", StatusCodes.Status404NotFound);
@@ -128,9 +128,9 @@ public static class TasksPage
         return Results.Redirect($"/tasks/{milestone.TaskId}");
     }
 
-    private static async Task<IResult> PauseAsync(long id, bool pause, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PauseAsync(long id, bool pause, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct)
     {
-        await store.PauseTaskAsync(id, pause, PageContext.Actor(http), time.GetUtcNow(), ct);
+        await pauses.PauseTaskAsync(id, pause, PageContext.Actor(http), time.GetUtcNow(), ct);
         return Results.Redirect($"/tasks/{id}");
     }
 }

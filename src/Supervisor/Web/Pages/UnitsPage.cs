@@ -1,5 +1,4 @@
 using System.Text;
-using Supervisor.Cli;
 using Supervisor.Core.Engine;
 using Supervisor.Infrastructure.Excel;
 using Supervisor.Infrastructure.Postgres;
@@ -21,9 +20,9 @@ public static class UnitsPage
         pages.MapGet("/units", ListAsync);
         pages.MapGet("/units/export.xlsx", ExportAsync);
         pages.MapGet("/units/{id:long}", DetailAsync);
-        pages.MapPost("/units/{id:long}/pause", (long id, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct) => PauseAsync(id, true, http, store, time, ct))
+        pages.MapPost("/units/{id:long}/pause", (long id, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct) => PauseAsync(id, true, http, pauses, time, ct))
             .RequireAuthorization(ConsolePolicies.Act);
-        pages.MapPost("/units/{id:long}/resume", (long id, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct) => PauseAsync(id, false, http, store, time, ct))
+        pages.MapPost("/units/{id:long}/resume", (long id, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct) => PauseAsync(id, false, http, pauses, time, ct))
             .RequireAuthorization(ConsolePolicies.Act);
         pages.MapPost("/tokens/{id:long}/revoke", RevokeTokenAsync).RequireAuthorization(ConsolePolicies.Admin);
     }
@@ -70,13 +69,13 @@ public static class UnitsPage
     private static async Task<IResult> ExportAsync(SupervisionEngine engine, TimeProvider time, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
-        var bytes = XlsxWriter.ToBytes([EngineCommands.RatesSheet(today, await engine.RatesAsync(today, ct))]);
+        var bytes = XlsxWriter.ToBytes([RatesSheet.Of(today, await engine.RatesAsync(today, ct))]);
         return Results.File(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"units-{today:yyyyMMdd}.xlsx");
     }
 
-    private static async Task<IResult> DetailAsync(long id, HttpContext http, ConsoleStore store, SupervisionEngine engine, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<IResult> DetailAsync(long id, HttpContext http, UnitQueries unitQueries, TaskQueries taskQueries, MilestoneQueries milestoneQueries, MessageQueries messageQueries, SupervisionEngine engine, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
     {
-        var unit = await store.UnitAsync(id, ct);
+        var unit = await unitQueries.UnitAsync(id, ct);
         if (unit is null)
         {
             return Html.Page(http, "单位不存在", "<p>没有这个单位。</p>", StatusCodes.Status404NotFound);
@@ -95,14 +94,14 @@ public static class UnitsPage
         }
 
         body.Append("<section><h2>联系人</h2>");
-        Html.Table(body, ["角色", "姓名", "手机", "邮箱"], (await store.ContactsAsync(id, ct)).Select(c => (IReadOnlyList<string>)
+        Html.Table(body, ["角色", "姓名", "手机", "邮箱"], (await unitQueries.ContactsAsync(id, ct)).Select(c => (IReadOnlyList<string>)
             [Html.E(c.Role switch { "liaison" => "联络员", "head" => "负责人", _ => c.Role }), Html.E(c.Name), Html.E(c.Phone), Html.E(c.Email)]));
         body.Append("</section><section><h2>任务</h2>");
-        var tasks = await store.TasksAsync(new TaskFilter(null, null, id, null, null), ct);
+        var tasks = await taskQueries.TasksAsync(new TaskFilter(null, null, id, null, null), ct);
         Html.Table(body, ["编号", "任务", "牵头单位", "配合单位", "完成时限"], tasks.Select(t => (IReadOnlyList<string>)
             [Html.E(t.Code), $"<a href=\"/tasks/{t.Id}\">{Html.E(t.Title)}</a>", Html.E(t.LeadUnits), Html.E(t.CoUnits), PageContext.D(t.Deadline)]));
         body.Append("</section><section><h2>时间节点</h2>");
-        Html.Table(body, ["任务", "节点", "完成时限", "状态", "最新进度", "签收"], (await store.MilestonesOfUnitAsync(id, false, ct)).Select(m => (IReadOnlyList<string>)
+        Html.Table(body, ["任务", "节点", "完成时限", "状态", "最新进度", "签收"], (await milestoneQueries.MilestonesOfUnitAsync(id, false, ct)).Select(m => (IReadOnlyList<string>)
         [
             $"<a href=\"/tasks/{m.TaskId}\">{Html.E(m.TaskCode)}</a>", Html.E(m.Title), Due(m), Html.E(PageContext.Status(m.Status)),
             m.LatestPercent is { } p ? $"{p}%" : "—", m.Acknowledged ? "已签收" : "—",
@@ -120,7 +119,7 @@ public static class UnitsPage
         }
 
         body.Append("</section><section><h2>发给本单位的消息</h2>");
-        MessagesPage.Table(body, await store.MessagesAsync(null, null, null, id, null, 200, ct), zone);
+        MessagesPage.Table(body, await messageQueries.MessagesAsync(null, null, null, id, null, 200, ct), zone);
         body.Append("</section>");
         return Html.Page(http, unit.Name, body.ToString());
     }
@@ -133,9 +132,9 @@ public static class UnitsPage
             ? Results.Redirect($"/units/{unitId}")
             : Html.Page(http, "令牌不存在", "<p>没有这个令牌，或它已被撤销。</p>", StatusCodes.Status404NotFound);
 
-    private static async Task<IResult> PauseAsync(long id, bool pause, HttpContext http, ConsoleStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PauseAsync(long id, bool pause, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct)
     {
-        await store.PauseUnitAsync(id, pause, PageContext.Actor(http), time.GetUtcNow(), ct);
+        await pauses.PauseUnitAsync(id, pause, PageContext.Actor(http), time.GetUtcNow(), ct);
         return Results.Redirect($"/units/{id}");
     }
 }

@@ -51,7 +51,7 @@ public static class RequestErrors
                     // The form reader's limits (a value, a key count, a multipart section) or a malformed multipart body.
                     return (StatusCodes.Status400BadRequest, $"表单内容超出限制或格式有误（单个字段不超过 {InputLimits.FormValueBytes / 1024} KB）：{invalid.Message}");
                 case BadInputException input:
-                    return (StatusCodes.Status400BadRequest, input.Message);
+                    return (StatusCodes.Status400BadRequest, input.Chinese);
             }
         }
 

@@ -4,7 +4,7 @@ using Supervisor.Core.Calendar;
 using Supervisor.Core.Engine;
 using Supervisor.Infrastructure.Postgres;
 
-namespace Supervisor.Infrastructure.Bench;
+namespace Supervisor.Bench;
 
 /// <summary>What the baseline computes for one unit: the same figures as a <see cref="UnitRate"/> row.</summary>
 public sealed record BaselineRates(RoleCounts Lead, RoleCounts Co, int WorstOverdueWorkingDays, bool HasDueSoon)

@@ -4,21 +4,21 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Supervisor.Cli;
 using Supervisor.Core;
 using Supervisor.Core.Engine;
-using Supervisor.Infrastructure.Bench;
 using Supervisor.Infrastructure.Postgres;
 
-namespace Supervisor.Cli;
+namespace Supervisor.Bench;
 
-/// <summary><c>bench engine</c>: province-scale data in a database of its own, then the scan and the rates timed.</summary>
+/// <summary><c>engine</c>: province-scale data in a database of its own, then the scan and the rates timed; <c>delivery</c>: the outbox and the channels.</summary>
 public static class BenchCommands
 {
     private static readonly int[] GrowthDivisors = [100, 10];
 
-    public static Command Bench()
+    public static RootCommand Root()
     {
-        var bench = new Command("bench", "Benchmarks on generated data (a separate database on the same server; figures to stdout).");
+        var bench = new RootCommand("Supervisor benchmarks on generated data (a separate database on the same server; figures to stdout).");
         var tasks = new Option<int>("--tasks") { DefaultValueFactory = _ => 100_000, Description = "Tasks to generate" };
         var perTask = new Option<int>("--milestones-per-task") { DefaultValueFactory = _ => 10, Description = "Milestones per task" };
         var units = new Option<int>("--units") { DefaultValueFactory = _ => 2_000, Description = "Units to generate" };
@@ -92,7 +92,7 @@ public static class BenchCommands
             {
                 if (new[] { parse.GetValue(messages), parse.GetValue(single), parse.GetValue(email), parse.GetValue(sms) }.Any(n => n < 1))
                 {
-                    throw new BadInputException("bench delivery: message counts must be at least 1");
+                    throw new BadInputException("delivery: message counts must be at least 1");
                 }
 
                 var scale = new DeliveryBenchScale(parse.GetValue(messages), parse.GetValue(single), parse.GetValue(email), parse.GetValue(sms), parse.GetValue(smtpPort),

@@ -5,11 +5,13 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Supervisor.Cli;
 using Supervisor.Core;
 using Supervisor.Hosting;
 using Supervisor.Infrastructure.Delivery;
+using Supervisor.Core.Delivery;
 
-namespace Supervisor.Cli;
+namespace Supervisor.Bench;
 
 /// <summary>
 /// <c>bench delivery</c>, the channel part: Aliyun SMS, Tencent SMS, WeCom and DingTalk robots through the real outbox and
@@ -29,7 +31,7 @@ public static class ChannelBench
         var latency = Latency(configuration["Bench:ChannelLatency"] ?? "30-80");
         await using var fake = await Fake.StartAsync(latency, ct);
         var figures = new List<DeliveryFigure>();
-        foreach (var channel in new[] { "aliyun", "tencent", "wecom", "dingtalk" })
+        foreach (var channel in new[] { "aliyun", "tencent", Channels.WeCom, Channels.DingTalk })
         {
             figures.AddRange(await OneAsync(configuration, connectionString, fake, channel, count, ct));
         }
@@ -114,7 +116,7 @@ public static class ChannelBench
             $"AccessKeyId=bench-id&Action=SendSms&Format=JSON&OutId=k{i}&PhoneNumbers={13000000000L + i}&RegionId=cn-hangzhou&SignName=%E6%9F%90%E5%8E%BF&SignatureMethod=HMAC-SHA1&SignatureNonce={Guid.NewGuid()}&SignatureVersion=1.0&TemplateCode=SMS_2&TemplateParam=%7B%22unit%22%3A%22u{i}%22%7D&Timestamp=2026-06-15T02%3A00%3A00Z&Version=2017-05-25&Signature=x").ToList()),
         "tencent" => (fake.Base + "/tencent/", "application/json; charset=utf-8", Enumerable.Range(0, count).Select(i =>
             $$"""{"PhoneNumberSet":["+86{{13000000000L + i}}"],"SmsSdkAppId":"1400000000","SignName":"某县督查室","TemplateId":"SMS_2","TemplateParamSet":["u{{i}}","1","3","progress/1"],"SessionContext":"k{{i}}"}""").ToList()),
-        _ => (fake.Base + (channel == "wecom" ? "/cgi-bin/webhook/send?key=k" : "/robot/send?access_token=t"), "application/json", Enumerable.Range(0, count).Select(i =>
+        _ => (fake.Base + (channel == Channels.WeCom ? "/cgi-bin/webhook/send?key=k" : "/robot/send?access_token=t"), "application/json", Enumerable.Range(0, count).Select(i =>
             JsonSerializer.Serialize(new { msgtype = "markdown", markdown = new { title = "督查督办", content = "### 督查督办提醒：区发改局\n第" + i + "条", text = "### 督查督办提醒" } })).ToList()),
     };
 
@@ -150,7 +152,7 @@ public static class ChannelBench
             select @prefix || '|' || i, @channel, 'notice', @day, @url || i, '区发改局', '督查督办', '### 督查督办提醒：区发改局' || chr(10) || '第' || i || '条', @at, @at
             from generate_series(1, @count) as i
             """;
-        var url = fake.Base + (channel == "wecom" ? "/cgi-bin/webhook/send?key=k" : "/robot/send?access_token=t");
+        var url = fake.Base + (channel == Channels.WeCom ? "/cgi-bin/webhook/send?key=k" : "/robot/send?access_token=t");
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             channel is "aliyun" or "tencent" ? sms : robots,

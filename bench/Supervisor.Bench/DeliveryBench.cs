@@ -7,13 +7,15 @@ using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Supervisor.Cli;
 using Supervisor.Core;
 using Supervisor.Hosting;
 using Supervisor.Infrastructure.Delivery;
 using Supervisor.Infrastructure.Postgres;
 using Supervisor.Infrastructure.Delivery.Email;
+using Supervisor.Core.Delivery;
 
-namespace Supervisor.Cli;
+namespace Supervisor.Bench;
 
 public sealed record DeliveryBenchScale(int Messages, int SingleRowMessages, int EmailMessages, int SmsMessages, int? SmtpPort, TimeSpan SmsLatency);
 
@@ -72,11 +74,11 @@ public static class DeliveryBench
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         var batch = services.GetRequiredService<IOptions<DeliveryOptions>>().Value.BatchSize;
 
-        await QueueAsync(dataSource, "a", "email", scale.Messages, ct);
+        await QueueAsync(dataSource, "a", Channels.Email, scale.Messages, ct);
         var batched = await PassAsync(services, scale.Messages, ct);
 
         // The baseline: one row claimed per round trip, acknowledged on its own, as a naive outbox would.
-        await QueueAsync(dataSource, "a1", "email", scale.SingleRowMessages, ct);
+        await QueueAsync(dataSource, "a1", Channels.Email, scale.SingleRowMessages, ct);
         var outbox = services.GetRequiredService<OutboxStore>();
         var stopwatch = Stopwatch.StartNew();
         var done = 0;
@@ -122,7 +124,7 @@ public static class DeliveryBench
         var email = services.GetRequiredService<EmailSender>();
 
         // The same MIME message the dispatcher sends (EmailSender.Build), so only the outbox and the pool differ.
-        var sample = new OutboxMessage(0, "plain|email|notice|2026-06-15", "email", "notice", DateOnly.FromDateTime(At.Date), "plain@example.cn", "张三",
+        var sample = new OutboxMessage(0, "plain|email|notice|2026-06-15", Channels.Email, "notice", DateOnly.FromDateTime(At.Date), "plain@example.cn", "张三",
             "【督查督办】区发改局：2项逾期、3项临期", EmailBody, "<p>" + WebUtility.HtmlEncode(EmailBody) + "</p>", [], 0, At);
         await PlainSmtpAsync(email, sample, smtp, Math.Min(20, scale.EmailMessages), noDelay: true, ct);
         var stopwatch = Stopwatch.StartNew();
@@ -132,7 +134,7 @@ public static class DeliveryBench
         await PlainSmtpAsync(email, sample, smtp, scale.EmailMessages, noDelay: true, ct);
         var plain = new DeliveryFigure($"e-mail: plain MailKit SmtpClient loops ×{smtp.Connections}, TCP_NODELAY socket", scale.EmailMessages, stopwatch.Elapsed.TotalSeconds, "baseline, same server, message and socket option as ours");
 
-        await QueueAsync(dataSource, "e", "email", scale.EmailMessages, ct);
+        await QueueAsync(dataSource, "e", Channels.Email, scale.EmailMessages, ct);
         var ours = await PassAsync(services, scale.EmailMessages, ct);
         return
         [
@@ -198,7 +200,7 @@ public static class DeliveryBench
             ["Sms:RatePerSecond"] = "10000",
         }, noOpSenders: false);
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-        var parallelism = services.GetRequiredKeyedService<IMessageSender>(Dispatcher.SmsChannel).Parallelism;
+        var parallelism = services.GetRequiredKeyedService<IMessageSender>(Channels.Sms).Parallelism;
 
         using var http = new HttpClient();
         var body = """{"phone":"13800000000","text":"【某县督查室】贵单位有2项任务逾期、3项临期，请于今日反馈。","signName":"某县督查室","templateCode":"SUPERVISION_NOTICE","params":{},"outId":"x"}""";
@@ -207,7 +209,7 @@ public static class DeliveryBench
         await PlainHttpAsync(http, gateway.Url, body, parallelism, scale.SmsMessages, ct);
         var plain = new DeliveryFigure($"SMS: plain HttpClient loop ×{parallelism}", scale.SmsMessages, stopwatch.Elapsed.TotalSeconds, "baseline, " + answers);
 
-        await QueueAsync(dataSource, prefix, "sms", scale.SmsMessages, ct);
+        await QueueAsync(dataSource, prefix, Channels.Sms, scale.SmsMessages, ct);
         var ours = await PassAsync(services, scale.SmsMessages, ct);
         List<DeliveryFigure> figures =
         [
@@ -224,7 +226,7 @@ public static class DeliveryBench
             // Where the dispatcher's time goes: the same texts through the same passes with a sender that does nothing
             // is the ledger alone (claim under a lease, attempts opened, daily-cap lookup, ack transaction).
             await using var ledgerOnly = Build(configuration, connectionString, new Dictionary<string, string?> { ["Sms:RatePerSecond"] = "10000" }, noOpSenders: true);
-            await QueueAsync(ledgerOnly.GetRequiredService<NpgsqlDataSource>(), prefix + "n", "sms", scale.SmsMessages, ct);
+            await QueueAsync(ledgerOnly.GetRequiredService<NpgsqlDataSource>(), prefix + "n", Channels.Sms, scale.SmsMessages, ct);
             var ledger = await PassAsync(ledgerOnly, scale.SmsMessages, ct);
             figures.Add(ledger with
             {
@@ -284,10 +286,10 @@ public static class DeliveryBench
             from generate_series(1, @count) as i
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var body = channel == "sms" ? "【某县督查室】贵单位有2项任务逾期、3项临期，请于今日反馈。" : EmailBody;
+        var body = channel == Channels.Sms ? "【某县督查室】贵单位有2项任务逾期、3项临期，请于今日反馈。" : EmailBody;
         await connection.ExecuteAsync(new CommandDefinition(
             sql,
-            new { prefix, channel, day = DateOnly.FromDateTime(At.Date), body, html = channel == "sms" ? null : "<p>" + WebUtility.HtmlEncode(EmailBody) + "</p>", at = At.ToUniversalTime(), count },
+            new { prefix, channel, day = DateOnly.FromDateTime(At.Date), body, html = channel == Channels.Sms ? null : "<p>" + WebUtility.HtmlEncode(EmailBody) + "</p>", at = At.ToUniversalTime(), count },
             commandTimeout: 300,
             cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition("analyze messages", cancellationToken: ct));
@@ -305,8 +307,8 @@ public static class DeliveryBench
         services.AddSupervisor(layered);
         if (noOpSenders)
         {
-            services.AddKeyedSingleton<IMessageSender>(Dispatcher.EmailChannel, new NoOpSender());
-            services.AddKeyedSingleton<IMessageSender>(Dispatcher.SmsChannel, new NoOpSender());
+            services.AddKeyedSingleton<IMessageSender>(Channels.Email, new NoOpSender());
+            services.AddKeyedSingleton<IMessageSender>(Channels.Sms, new NoOpSender());
         }
 
         var provider = services.BuildServiceProvider();

@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Supervisor.Infrastructure.Bench;
+namespace Supervisor.Bench;
 
 public sealed record BenchScale(int Tasks, int MilestonesPerTask, int Units, int Year);
 
