@@ -127,6 +127,9 @@ public static class Labels
     /// <summary>The Chinese name of a number or word in a job run's summary (job_runs.summary), or the key itself.</summary>
     public static string SummaryKey(string key) => Find(SummaryKeys, key);
 
+    /// <summary>Where a summary key is read among the others; a key without a label comes last.</summary>
+    public static int SummaryOrder(string key) => SummaryKeyOrder.GetValueOrDefault(key, int.MaxValue);
+
     /// <summary>A word a job wrote into its summary as a value (the 通报's outcome, a draft's issue line).</summary>
     public static string SummaryValue(string value) => Find(SummaryValues, value);
 
@@ -172,15 +175,23 @@ public static class Labels
         ("milestone-scan", "节点扫描"), ("rates-snapshot", "完成率快照"), ("housekeeping", "历史清理"), ("unit-digest", "单位每日提醒"),
         ("reminder-dispatch", "催办发送"), ("supervision-digest", "督查通报"));
 
-    private static readonly FrozenDictionary<string, string> SummaryKeys = Map(
-        ("localDate", "日期"), ("workingDay", "工作日"), ("upcoming", "未到期"), ("dueSoon", "临期"), ("dueToday", "今日到期"),
-        ("overdue", "逾期"), ("done", "已办结"), ("remindersOwed", "新记应发提醒"), ("snapshotDate", "快照日期"), ("units", "单位数"),
-        ("reminders", "提醒"), ("messagesQueued", "新排消息"), ("messagesAlreadyQueued", "已排消息"), ("unreachable", "无法送达"),
-        ("dispatchJob", "即时发送作业"), ("escalationsQueued", "新排督办"), ("claimed", "取出"), ("sent", "已发送"), ("retrying", "待重发"),
-        ("dead", "已放弃"), ("held", "暂缓"), ("date", "日期"), ("outcome", "结果"), ("issue", "期号"), ("recipients", "收件人"),
-        ("queued", "已排发送"), ("uploadsDeleted", "清理上传文件"), ("jobRunsDeleted", "清理运行记录"), ("jobRunsBefore", "运行记录早于"),
+    /// <summary>In the order a run's summary is read: what was looked at, what was found, what was done, what was skipped and why.</summary>
+    private static readonly (string Key, string Label)[] SummaryKeyList =
+    [
+        ("localDate", "日期"), ("date", "日期"), ("snapshotDate", "快照日期"), ("workingDay", "工作日"), ("upcoming", "未到期"), ("dueSoon", "临期"),
+        ("dueToday", "今日到期"), ("overdue", "逾期"), ("done", "已办结"), ("remindersOwed", "新记应发提醒"), ("units", "单位数"),
+        ("reminders", "提醒"), ("messagesQueued", "新排消息"), ("messagesAlreadyQueued", "此前已排消息"), ("unreachable", "无法送达"),
+        ("dispatchJob", "即时发送作业编号"), ("escalationsQueued", "新排督办"), ("claimed", "取出"), ("sent", "已发送"), ("retrying", "待重发"),
+        ("held", "暂缓"), ("dead", "已放弃"), ("issue", "期号"), ("outcome", "结果"), ("recipients", "收件人"), ("queued", "已排发送"),
+        ("uploadsDeleted", "清理上传文件"), ("jobRunsDeleted", "清理运行记录"), ("jobRunsBefore", "运行记录早于"),
         ("deliveryAttemptsDeleted", "清理投递记录"), ("deliveryAttemptsOfMessagesSentBefore", "投递记录早于"), ("skipped", "跳过原因"),
-        ("rule", "工作日规则"), ("pausedBy", "暂停人"), ("pausedAt", "暂停时间"));
+        ("rule", "工作日规则"), ("pausedBy", "暂停人"), ("pausedAt", "暂停时间"),
+    ];
+
+    private static readonly FrozenDictionary<string, string> SummaryKeys = Map(SummaryKeyList);
+
+    private static readonly FrozenDictionary<string, int> SummaryKeyOrder =
+        SummaryKeyList.Select((p, i) => (p.Key, i)).ToFrozenDictionary(p => p.Key, p => p.i, StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<string, string> SummaryValues = Map(
         ("released", "已签发"), ("already released", "本期已签发"), ("draft awaiting release", "草稿待签发"), ("draft", "草稿（未编号）"),

@@ -59,15 +59,16 @@ public sealed partial class JobsPage
 
             var fields = document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
             var pairs = new List<(string, string)>();
-            foreach (var (key, value) in fields)
+            foreach (var (key, value) in fields.OrderBy(f => Labels.SummaryOrder(f.Key)).ThenBy(f => f.Key, StringComparer.Ordinal))
             {
                 pairs.Add((Labels.SummaryKey(key), key switch
                 {
                     // The runner's reason is an English sentence for the log; the page says it from the rule it names.
                     "skipped" when fields.TryGetValue("rule", out var rule) && Enum.TryParse<WorkingDayRule>(rule.GetString(), out var r) => $"不符合“{Labels.Rule(r)}”",
                     "rule" when Enum.TryParse<WorkingDayRule>(value.GetString(), out var r) => Labels.Rule(r),
-                    "pausedAt" when value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) =>
-                        Format.Time(at, zone),
+                    // Instants (a pause, a retention cut-off) in the office's zone; plain dates stay as they are.
+                    _ when value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 10 } text && text[10] == 'T'
+                        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) => Format.Time(at, zone),
                     _ => Value(value),
                 }));
             }
