@@ -75,6 +75,15 @@ public static class Labels
     /// <summary>Where a progress report or a completion came from.</summary>
     public static string Source(string source) => Find(Sources, source);
 
+    /// <summary>Who did something, as a page names them: a person's login as it is, the product and a unit's link in words.</summary>
+    public static string Actor(string? actor) => actor switch
+    {
+        null => None,
+        "system" => "系统自动",
+        _ when actor.StartsWith("link:unit:", StringComparison.Ordinal) => "单位（办理链接）",
+        _ => actor,
+    };
+
     /// <summary>The Chinese name of a scheduled job, or its id when this build does not know it.</summary>
     public static string Job(string name) => Find(Jobs, name);
 

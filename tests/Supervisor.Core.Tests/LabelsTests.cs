@@ -48,4 +48,10 @@ public sealed class LabelsTests
 
     [Fact]
     public void UnknownCode_IsShownAsStored_SoItIsNoticed() => Assert.Equal("new_state", Labels.MessageState("new_state"));
+
+    [Theory]
+    [InlineData("system", "系统自动")]
+    [InlineData("link:unit:7", "单位（办理链接）")]
+    [InlineData("zhangsan", "zhangsan")]
+    public void Actor_NamesTheProductAndALinkInWords(string actor, string expected) => Assert.Equal(expected, Labels.Actor(actor));
 }
