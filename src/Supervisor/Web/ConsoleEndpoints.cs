@@ -119,7 +119,7 @@ public static class ConsoleEndpoints
         .card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:1rem 1.4rem;min-width:8rem}
         .card .label{color:#57606a}.card .value{font-size:2rem;font-weight:bold}
         table{border-collapse:collapse;background:#fff}th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;white-space:nowrap}
-        td.text{white-space:normal;min-width:14rem}
+        td.text{white-space:normal;min-width:14rem}td.actions{white-space:normal;min-width:12rem}
         .scroll{max-width:100%;overflow-x:auto}textarea.requirements{width:100%;max-width:48rem}dl.summary{margin:0}dl.summary div{display:inline}
         dl.summary dt,dl.summary dd{display:inline;margin:0}dl.summary dt::after{content:"："}dl.summary div:not(:last-child)::after{content:"；"}
         @media (max-width:600px){header{padding:.5rem .8rem}main{padding:.6rem .8rem}.who{margin-left:0}.card{min-width:6rem;padding:.6rem .8rem}.card .value{font-size:1.5rem}svg.trend{width:100%;height:auto}}
