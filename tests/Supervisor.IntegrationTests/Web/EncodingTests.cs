@@ -146,6 +146,8 @@ public sealed partial class EncodingTests(PagesFixture fixture) : IClassFixture<
             "id" when before.StartsWith("/tasks", StringComparison.Ordinal) => ids.Task.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "id" when before.StartsWith("/messages", StringComparison.Ordinal) => ids.Message.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "id" when before.StartsWith("/digests", StringComparison.Ordinal) => ids.Digest.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Stored files (佐证材料), never a page: a missing one is an empty 404; EvidenceTests checks what they are served as.
+            "id" when before.StartsWith("/evidence", StringComparison.Ordinal) => "1",
             "reminderId" => "1",
             "token" => SignedLinks.Create(ids.Unit, DateTimeOffset.UtcNow.AddDays(1), ConsoleHost.LinkSecret),
             "code" => SignedLinks.CreateShort(ids.Unit, DateTimeOffset.UtcNow.AddDays(1), ConsoleHost.LinkSecret),
