@@ -159,6 +159,58 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// Opens the attempts of robot posts like <see cref="BeginAttemptsAsync"/>, but at most <paramref name="limit"/> per
+    /// robot (webhook URL) in any <paramref name="window"/>, counted over every node: under a transaction-scoped lock per
+    /// robot (taken in one order, so two nodes never deadlock), the robot's attempts started since now − window are
+    /// counted and only the posts that fit get an attempt. Returns their ids; the rest are for the caller to hold. An
+    /// attempt that failed still counts: the platform counted the request too.
+    /// </summary>
+    public async Task<IReadOnlySet<long>> BeginRobotAttemptsAsync(
+        string worker, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, TimeSpan window, int limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return new HashSet<long>();
+        }
+
+        // A subquery with ORDER BY is not flattened: the locks are taken in key order.
+        const string lockSql = """
+            select count(pg_advisory_xact_lock(k))
+            from (select distinct hashtextextended(a, 20) as k from unnest(@addresses) as a order by 1) s
+            """;
+        const string grantSql = """
+            with wanted as (
+                select w.id, w.address, w.attempt, row_number() over (partition by w.address order by w.ord) as n
+                from unnest(@ids, @addresses, @attemptNos) with ordinality as w(id, address, attempt, ord)
+            ), used as (
+                select m.recipient_address as address, count(*)::int as n
+                from delivery_attempts d join messages m on m.id = d.message_id
+                where m.recipient_address = any(@addresses) and m.channel in ('wecom', 'dingtalk') and d.started_at > @since
+                group by m.recipient_address
+            )
+            insert into delivery_attempts (message_id, attempt, worker, started_at)
+            select w.id, w.attempt, @worker, @now
+            from wanted w left join used u on u.address = w.address
+            where w.n + coalesce(u.n, 0) <= @limit
+            returning message_id
+            """;
+        now = now.ToUniversalTime();
+        var addresses = messages.Select(m => m.Address).ToArray();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(lockSql, new { addresses = addresses.Distinct(StringComparer.Ordinal).ToArray() }, tx, cancellationToken: ct));
+        var granted = await connection.QueryAsync<long>(new CommandDefinition(grantSql, new
+        {
+            worker, now, since = now - window, limit, addresses,
+            ids = messages.Select(m => m.Id).ToArray(),
+            attemptNos = messages.Select(m => m.Attempts + 1).ToArray(),
+        }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return granted.ToHashSet();
+    }
+
+    /// <summary>
     /// Records the attempts and moves the messages on, in one transaction. Only rows this worker still leases are
     /// updated: if the lease ran out and another worker took a message over, its outcome wins; the attempt is kept.
     /// </summary>

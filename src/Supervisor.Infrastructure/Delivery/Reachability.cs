@@ -3,12 +3,20 @@ using Npgsql;
 
 namespace Supervisor.Infrastructure.Delivery;
 
-/// <summary>A unit on some task that no channel reaches: no liaison or head with e-mail or phone, and no group robot.</summary>
-public sealed record UnreachableUnit(long Id, string Name, int Tasks);
+/// <summary>
+/// A unit on some task that no channel reaches. <see cref="Reason"/>: <see cref="ReachabilityStore.NoChannel"/> (no
+/// liaison or head with e-mail or phone, and no group robot) or <see cref="ReachabilityStore.AllFailed"/> (it has
+/// channels, but every message to it of the period is dead: wrong numbers, a removed robot…).
+/// </summary>
+public sealed record UnreachableUnit(long Id, string Name, int Tasks, string Reason = ReachabilityStore.NoChannel);
 
-/// <summary>Which units no channel reaches, for the console's overview ("无法送达的单位"): said before a reminder is owed, not after.</summary>
+/// <summary>Which units no channel reaches, for the console's overview and the 通报 ("无法送达的单位"): said before a reminder is owed, not after.</summary>
 public sealed class ReachabilityStore(NpgsqlDataSource dataSource)
 {
+    public const string NoChannel = "no channel";
+    public const string AllFailed = "every message failed";
+
+    /// <summary>Units with no channel at all.</summary>
     public async Task<IReadOnlyList<UnreachableUnit>> UnreachableUnitsAsync(CancellationToken ct)
     {
         const string sql = """
@@ -22,6 +30,30 @@ public sealed class ReachabilityStore(NpgsqlDataSource dataSource)
             order by count(distinct tu.task_id) desc, u.name
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<UnreachableUnit>(new CommandDefinition(sql, cancellationToken: ct))).ToList();
+        var rows = await connection.QueryAsync<(long Id, string Name, int Tasks)>(new CommandDefinition(sql, cancellationToken: ct));
+        return rows.Select(r => new UnreachableUnit(r.Id, r.Name, r.Tasks)).ToList();
+    }
+
+    /// <summary>
+    /// Units with no channel at all, then units whose every message queued in [from, to) is dead — no channel that works
+    /// (a unit with one dead address and one working one is reached, and its dead message is in the failures list).
+    /// </summary>
+    public async Task<IReadOnlyList<UnreachableUnit>> UnreachableUnitsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        const string sql = """
+            select u.id, u.name, count(distinct tu.task_id)::int as tasks
+            from units u
+            join task_units tu on tu.unit_id = u.id
+            where u.paused_at is null
+              and exists (select 1 from messages m where m.unit_id = u.id and m.created_at >= @from and m.created_at < @to)
+              and not exists (select 1 from messages m where m.unit_id = u.id and m.created_at >= @from and m.created_at < @to and m.state <> 'dead')
+            group by u.id, u.name
+            order by count(distinct tu.task_id) desc, u.name
+            """;
+        var none = await UnreachableUnitsAsync(ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var failed = await connection.QueryAsync<(long Id, string Name, int Tasks)>(
+            new CommandDefinition(sql, new { from = from.ToUniversalTime(), to = to.ToUniversalTime() }, cancellationToken: ct));
+        return [.. none, .. failed.Select(f => new UnreachableUnit(f.Id, f.Name, f.Tasks, AllFailed))];
     }
 }

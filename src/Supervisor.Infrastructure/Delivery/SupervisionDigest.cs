@@ -42,6 +42,12 @@ public sealed record SupervisionDigest(
 {
     /// <summary>How many of the longest-overdue items the mail lists; the attachment has them all.</summary>
     public const int OverdueShown = 20;
+
+    /// <summary>
+    /// Units on a task that no channel reaches as the digest is made (no contact and no group robot, or every message of
+    /// the week dead), besides those already in <see cref="Gaps"/>: said before a reminder finds nobody, not after.
+    /// </summary>
+    public IReadOnlyList<UnreachableUnit> Unreachable { get; init; } = [];
 }
 
 /// <summary>What goes into the outbox: subject, plain text, HTML, and the XLSX with the full tables.</summary>
@@ -50,6 +56,7 @@ public sealed record RenderedDigest(string Subject, string Text, string Html, st
 /// <summary>Builds and renders the 督查通报 (supervision-digest, <c>supervisor digest</c>); Documents/TongbaoService numbers and queues it.</summary>
 public sealed class SupervisionDigestComposer(
     SupervisionDigestStore store,
+    ReachabilityStore reachability,
     SupervisionEngine engine,
     CalendarStore calendars,
     TemplateSet templates,
@@ -85,8 +92,13 @@ public sealed class SupervisionDigestComposer(
         var (failures, deliveries) = await store.FailuresAsync(from, at, ct);
         failures = failures.Select(f => f with { CreatedAt = TimeZoneInfo.ConvertTime(f.CreatedAt, zone) }).ToList();
         var monthly = WorkingDayRule.FirstWorkingDayOfMonth.Allows(calendar, date);
+        var gapUnits = gaps.Where(g => g.IsUnit).Select(g => g.Who).ToHashSet(StringComparer.Ordinal);
+        var unreachable = (await reachability.UnreachableUnitsAsync(from, at, ct)).Where(u => !gapUnits.Contains(u.Name)).DistinctBy(u => u.Id).ToList();
         return new SupervisionDigest(date, asOf, monthly, at, totals, comparedWith,
-            rates.Select(r => new DigestRank(r, previous.GetValueOrDefault(r.UnitId))).ToList(), overdue, gaps, failures, deliveries);
+            rates.Select(r => new DigestRank(r, previous.GetValueOrDefault(r.UnitId))).ToList(), overdue, gaps, failures, deliveries)
+        {
+            Unreachable = unreachable,
+        };
     }
 
     public RenderedDigest Render(SupervisionDigest digest)
@@ -99,6 +111,91 @@ public sealed class SupervisionDigestComposer(
             templates.LoadOne(TemplateName + ".html", html: true).Render(values),
             AttachmentName(digest),
             XlsxWriter.ToBytes(Sheets(digest)));
+    }
+
+    /// <summary>How many of the longest-overdue items the office group's post lists.</summary>
+    public const int OverdueInPost = 5;
+
+    /// <summary>
+    /// The post for the office's own work group (supervision-digest.md): the key figures, the red units, the longest
+    /// overdue items, the units no channel reaches, and the link to the issue in the console. Text from the plan or the
+    /// directory is escaped; items are dropped from the end until the post fits the platforms' 4,096 bytes.
+    /// </summary>
+    public string Markdown(SupervisionDigest digest, string issueLine, string link)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        var template = templates.LoadOne(TemplateName + ".md", html: false);
+        var t = digest.Totals;
+        var red = digest.Ranking.Where(r => r.Rate.Light == Light.Red).Select(r => MessageComposer.Markdown(r.Rate.Unit)).ToList();
+        var unreachable = digest.Gaps.Where(g => g.IsUnit).Select(g => g.Who).Concat(digest.Unreachable.Select(u => u.Name)).Distinct(StringComparer.Ordinal)
+            .Select(MessageComposer.Markdown).ToList();
+        static string Names(List<string> names, int max) => names.Count == 0 ? "无" : string.Join("、", names.Take(max)) + (names.Count > max ? $"等{names.Count}个" : "");
+        string Render(int shown, int names) => template.Render(new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["office"] = MessageComposer.Markdown(smtp.Value.FromName),
+            ["issueLine"] = MessageComposer.Markdown(issueLine),
+            ["asOf"] = Day(digest.AsOf),
+            ["date"] = Day(digest.Date),
+            ["period"] = digest.Monthly ? "月度" : "每周",
+            ["tasks"] = t.Tasks,
+            ["due"] = t.Due,
+            ["onTime"] = t.OnTime,
+            ["late"] = t.Late,
+            ["overdue"] = t.OverdueOpen,
+            ["completionRate"] = RateText.Percent(t.CompletionRate),
+            ["onTimeRate"] = RateText.Percent(t.OnTimeRate),
+            ["redCount"] = red.Count,
+            ["redUnits"] = Names(red, names),
+            ["overdueTotal"] = digest.Overdue.Count,
+            ["noOverdue"] = digest.Overdue.Count == 0 ? "无。" : "",
+            ["overdueTop"] = digest.Overdue.Take(shown).Select(o => Item(
+                ("code", MessageComposer.Markdown(o.Row.Code)), ("task", MessageComposer.Markdown(Core.Delivery.SmsTemplates.Cut(o.Row.Task, 40))),
+                ("milestone", MessageComposer.Markdown(Core.Delivery.SmsTemplates.Cut(o.Row.Milestone, 30))), ("days", o.CalendarDaysOverdue),
+                ("units", MessageComposer.Markdown(Core.Delivery.SmsTemplates.Cut(Or(o.Row.Units), 30))))).ToList(),
+            ["moreOverdue"] = digest.Overdue.Count > shown ? $"……另有{digest.Overdue.Count - shown}项，见通报附件。\n" : "",
+            ["unreachableCount"] = unreachable.Count,
+            ["unreachableUnits"] = Names(unreachable, names),
+            ["link"] = link,
+        }).Trim();
+
+        // Shorter until it fits: fewer names (down to 5), then fewer items (down to 1), then fewer names, then no item.
+        var most = Math.Min(OverdueInPost, digest.Overdue.Count);
+        IEnumerable<(int Shown, int Names)> Sizes() =>
+            Enumerable.Range(5, 6).Reverse().Select(n => (most, n))
+                .Concat(Enumerable.Range(1, Math.Max(0, most - 1)).Reverse().Select(i => (i, 5)))
+                .Concat(Enumerable.Range(1, 4).Reverse().Select(n => (Math.Min(1, most), n)))
+                .Append((0, 1));
+        var body = "";
+        foreach (var (shown, names) in Sizes())
+        {
+            body = Render(shown, names);
+            if (System.Text.Encoding.UTF8.GetByteCount(body) <= Robots.RobotSender.MaxMarkdownBytes)
+            {
+                break;
+            }
+        }
+
+        return body;
+    }
+
+    /// <summary>The office's SMS of the digest: the gateway's free text (supervision-digest.sms.txt) and the Digest template's variables.</summary>
+    public (string Text, Dictionary<string, string> Variables) Sms(SupervisionDigest digest, string signName)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["date"] = digest.Date.ToString("M月d日", CultureInfo.InvariantCulture),
+            ["overdue"] = digest.Totals.OverdueOpen.ToString(CultureInfo.InvariantCulture),
+            ["rate"] = RateText.Percent(digest.Totals.OnTimeRate),
+        };
+        var text = templates.LoadOne(TemplateName + ".sms.txt", html: false).Render(new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["sign"] = signName,
+            ["date"] = variables["date"],
+            ["overdue"] = variables["overdue"],
+            ["rate"] = variables["rate"],
+        }).Trim();
+        return (SmsText.Fit(text), variables);
     }
 
     public static string AttachmentName(SupervisionDigest digest)
@@ -181,7 +278,8 @@ public sealed class SupervisionDigestComposer(
                 ("no", i + 1), ("code", o.Row.Code), ("task", o.Row.Task), ("milestone", o.Row.Milestone),
                 ("dueDate", o.Row.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("days", o.CalendarDaysOverdue), ("workingDays", o.WorkingDaysOverdue),
                 ("units", Or(o.Row.Units)), ("leaders", Or(o.Row.Leaders)))).ToList(),
-            ["noGaps"] = d.Gaps.Count == 0 ? "无。" : "",
+            ["noGaps"] = d.Gaps.Count == 0 && d.Unreachable.Count == 0 ? "无。" : "",
+            ["unreachable"] = d.Unreachable.Select(u => Item(("unit", u.Name), ("reason", UnreachableReason(u.Reason)), ("tasks", u.Tasks))).ToList(),
             ["gaps"] = d.Gaps.Select(g => Item(("who", g.Who), ("whoKind", g.IsUnit ? "单位" : "责任领导"), ("reason", GapReason(g.Reason)), ("reminders", g.Reminders))).ToList(),
             ["attempts"] = d.Deliveries.Attempts,
             ["sent"] = d.Deliveries.Sent,
@@ -201,6 +299,14 @@ public sealed class SupervisionDigestComposer(
         "no liaison with e-mail or phone" => "无联络员邮箱或手机号",
         "no liaison or head with e-mail or phone" => "无联络员或负责人邮箱、手机号",
         "responsible leader has no e-mail or phone" => "责任领导无邮箱或手机号",
+        _ => reason,
+    };
+
+    /// <summary>Why no channel reaches a unit, as the office reads it.</summary>
+    public static string UnreachableReason(string reason) => reason switch
+    {
+        ReachabilityStore.NoChannel => "无联络员、负责人的邮箱或手机号，也未配置企业微信、钉钉群机器人",
+        ReachabilityStore.AllFailed => "近7天发给该单位的消息全部投递失败",
         _ => reason,
     };
 
@@ -240,7 +346,8 @@ public sealed class SupervisionDigestComposer(
                     i + 1, o.Row.Code, o.Row.Task, o.Row.Milestone, o.Row.DueDate, o.CalendarDaysOverdue, o.WorkingDaysOverdue, Or(o.Row.Units), Or(o.Row.Leaders),
                 ])),
             new XlsxSheet("联系方式缺失", ["单位/领导", "类别", "原因", "未送达提醒"],
-                d.Gaps.Select(g => (IReadOnlyList<object?>)[g.Who, g.IsUnit ? "单位" : "责任领导", GapReason(g.Reason), g.Reminders])),
+                d.Gaps.Select(g => (IReadOnlyList<object?>)[g.Who, g.IsUnit ? "单位" : "责任领导", GapReason(g.Reason), g.Reminders])
+                    .Concat(d.Unreachable.Select(u => (IReadOnlyList<object?>)[u.Name, "单位（无法送达）", UnreachableReason(u.Reason), 0]))),
             new XlsxSheet("投递失败", ["对象", "地址", "渠道", "类别", "状态", "尝试次数", "原因", "入队时间"],
                 d.Failures.Select(f => (IReadOnlyList<object?>)
                 [

@@ -14,8 +14,16 @@ public sealed record DigestIssue(
     public string? IssueLine => Year is { } y && Number is { } n ? Core.Documents.GongwenLayout.IssueNumber(y, n) : null;
 }
 
-/// <summary>A message to queue with its files.</summary>
-public sealed record QueuedMail(string Key, string Address, string? Name, string Subject, string Text, string Html, IReadOnlyList<MessageAttachment> Attachments);
+/// <summary>A message to queue with its files: an e-mail by default; the office's group posts and texts set <see cref="Channel"/>.</summary>
+public sealed record QueuedMessage(string Key, string Address, string? Name, string? Subject, string Text, string? Html, IReadOnlyList<MessageAttachment> Attachments)
+{
+    public string Channel { get; init; } = Delivery.Channels.Email;
+
+    /// <summary>SMS: the provider template (digest) and its variables, for Aliyun/Tencent.</summary>
+    public string? SmsTemplate { get; init; }
+
+    public IReadOnlyDictionary<string, string>? TemplateParams { get; init; }
+}
 
 /// <summary>The numbered documents' rows: 通报 issues (digest_issues), their numbers (document_numbers) and what releasing queues.</summary>
 public sealed class DigestIssueStore(NpgsqlDataSource dataSource)
@@ -117,7 +125,7 @@ public sealed class DigestIssueStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<(DigestIssue Issue, bool Released, int Queued)> ReleaseAsync(
         long id, string actor, DateTimeOffset now, DateOnly localDate,
-        Func<DigestIssue, int, int, (string FileName, byte[] Docx, IReadOnlyList<QueuedMail> Mails)> render, CancellationToken ct)
+        Func<DigestIssue, int, int, (string FileName, byte[] Docx, IReadOnlyList<QueuedMessage> Mails)> render, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(render);
         now = now.ToUniversalTime();
@@ -144,8 +152,8 @@ public sealed class DigestIssueStore(NpgsqlDataSource dataSource)
         return ((await FindAsync(id, ct))!, true, queued);
     }
 
-    /// <summary>Inserts the 通报 e-mails with their files; a key already in the outbox (the same address and day) queues nothing.</summary>
-    private static async Task<int> QueueAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<QueuedMail> mails, DateOnly localDate, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Inserts the 通报's messages (e-mails with their files, group posts, texts); a key already in the outbox (the same address, channel and day) queues nothing.</summary>
+    private static async Task<int> QueueAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<QueuedMessage> mails, DateOnly localDate, DateTimeOffset now, CancellationToken ct)
     {
         if (mails.Count == 0)
         {
@@ -153,9 +161,12 @@ public sealed class DigestIssueStore(NpgsqlDataSource dataSource)
         }
 
         const string sql = """
-            insert into messages (key, channel, kind, local_date, recipient_address, recipient_name, subject, body_text, body_html, state, next_attempt_at, created_at)
-            select m.key, 'email', 'supervision_digest', @localDate, m.address, m.name, m.subject, m.text, m.html, 'pending', @now, @now
-            from unnest(@keys, @addresses, @names, @subjects, @texts, @htmls) as m(key, address, name, subject, text, html)
+            insert into messages (key, channel, kind, local_date, recipient_address, recipient_name, subject, body_text, body_html,
+                                  sms_template, template_params, state, next_attempt_at, created_at)
+            select m.key, m.channel, 'supervision_digest', @localDate, m.address, m.name, m.subject, m.text, m.html,
+                   m.template, m.params::jsonb, 'pending', @now, @now
+            from unnest(@keys, @channels, @addresses, @names, @subjects, @texts, @htmls, @templates, @params)
+                 as m(key, channel, address, name, subject, text, html, template, params)
             on conflict (key) do nothing
             returning id, key
             """;
@@ -163,6 +174,9 @@ public sealed class DigestIssueStore(NpgsqlDataSource dataSource)
         {
             localDate, now,
             keys = mails.Select(m => m.Key).ToArray(),
+            channels = mails.Select(m => m.Channel).ToArray(),
+            templates = mails.Select(m => m.SmsTemplate).ToArray(),
+            @params = mails.Select(m => m.TemplateParams is null ? null : System.Text.Json.JsonSerializer.Serialize(m.TemplateParams)).ToArray(),
             addresses = mails.Select(m => m.Address).ToArray(),
             names = mails.Select(m => m.Name).ToArray(),
             subjects = mails.Select(m => m.Subject).ToArray(),

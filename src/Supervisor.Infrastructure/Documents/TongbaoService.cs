@@ -1,10 +1,13 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Supervisor.Core.Delivery;
 using Supervisor.Core.Documents;
 using Supervisor.Core.Engine;
 using Supervisor.Infrastructure.Delivery;
 using Supervisor.Infrastructure.Delivery.Email;
+using Supervisor.Infrastructure.Delivery.Robots;
+using Supervisor.Infrastructure.Links;
 using Supervisor.Infrastructure.Postgres;
 
 namespace Supervisor.Infrastructure.Documents;
@@ -56,7 +59,10 @@ public sealed class TongbaoService(
     IOptions<DigestOptions> options,
     IOptions<SupervisionOptions> supervision,
     IOptions<SmtpOptions> smtp,
-    IOptions<OfficeOptions> office)
+    IOptions<OfficeOptions> office,
+    IOptions<RobotOptions> robots,
+    IOptions<SmsOptions> sms,
+    IConfiguration configuration)
 {
     public const string ChartContentId = "ontime-chart";
     public const string RequirementsTemplate = "supervision-digest.requirements.txt";
@@ -70,7 +76,7 @@ public sealed class TongbaoService(
         var digest = await composer.BuildAsync(at, ct);
         var issue = await issues.ForPeriodAsync(digest.Date, ct)
             ?? await issues.CreateDraftAsync(digest.Date, digest.AsOf, at, await RequirementsAsync(digest, ct), digest.Totals, now, ct);
-        var recipients = Recipients(digest.Date).Count;
+        var recipients = Recipients(digest.Date).Count + OfficeRobots(digest.Date).Count + OfficeTexts(digest.Date).Count;
         if (issue.Released)
         {
             return new TongbaoRunResult(digest.Date, "already released", issue, recipients, 0);
@@ -111,7 +117,28 @@ public sealed class TongbaoService(
                 new(rendered.AttachmentName, MessageAttachment.Xlsx, rendered.Attachment),
                 new("按期完成率.png", MessageAttachment.Png, chart.ToPng(), ChartContentId),
             ];
-            var mails = recipients.Select(r => new QueuedMail(r.Key, r.Address, Issuer, $"{rendered.Subject}（{line}）", rendered.Text, rendered.Html, files)).ToList();
+            var mails = recipients.Select(r => new QueuedMessage(r.Key, r.Address, Issuer, $"{rendered.Subject}（{line}）", rendered.Text, rendered.Html, files)).ToList();
+
+            // The office's own work groups get the key figures and the link; its phones a text when Sms:Templates:Digest is set.
+            var robotPosts = OfficeRobots(digest.Date);
+            if (robotPosts.Count > 0)
+            {
+                var markdown = composer.Markdown(digest, line, ConsoleAddress() + "/digests/" + id.ToString(CultureInfo.InvariantCulture));
+                mails.AddRange(robotPosts.Select(r => new QueuedMessage(r.Key, r.Address, Issuer, $"督查通报（{line}）", markdown, null, []) { Channel = r.Channel }));
+            }
+
+            var texts = OfficeTexts(digest.Date);
+            if (texts.Count > 0)
+            {
+                var (text, variables) = composer.Sms(digest, sms.Value.SignName);
+                mails.AddRange(texts.Select(t => new QueuedMessage(t.Key, t.Address, Issuer, null, text, null, [])
+                {
+                    Channel = Channels.Sms,
+                    SmsTemplate = SmsTemplates.Name(SmsTemplateKind.Digest),
+                    TemplateParams = variables,
+                }));
+            }
+
             return (fileName, docx, mails);
         }, ct);
     }
@@ -165,6 +192,27 @@ public sealed class TongbaoService(
     private List<(string Key, string Address)> Recipients(DateOnly date) => office.Value.OfficeEmails
         .Select(e => e.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal)
         .Select(a => (MessageKey.For(a, "email", SupervisionDigestComposer.Kind, date), a)).ToList();
+
+    /// <summary>The office's group robots (Robots:Office) with their keys: platform + a hash of the URL, never the URL (it holds the robot's key).</summary>
+    private List<(string Key, string Channel, string Address)> OfficeRobots(DateOnly date) => robots.Value.Office.Robots()
+        .Select(r => (MessageKey.For(MessageKey.RobotAddress(r.Channel, r.Url), r.Channel, SupervisionDigestComposer.Kind, date), r.Channel, r.Url)).ToList();
+
+    /// <summary>The office's phones (Supervision:OfficePhones), only when the provider has a Digest template (Sms:Templates:Digest).</summary>
+    private List<(string Key, string Address)> OfficeTexts(DateOnly date) => string.IsNullOrWhiteSpace(sms.Value.Templates.Digest)
+        ? []
+        : office.Value.OfficePhones.Select(p => p.Trim()).Distinct(StringComparer.Ordinal)
+            .Select(p => (MessageKey.For(p, Channels.Sms, SupervisionDigestComposer.Kind, date), p)).ToList();
+
+    /// <summary>
+    /// The console's address as the office reaches it (Console:PublicUrl, else the first of Console:Urls), read from the
+    /// configuration rather than the signed-link options: those insist on Console:LinkSecret, which a digest does not need.
+    /// </summary>
+    private string ConsoleAddress()
+    {
+        var console = configuration.GetSection(SignedLinkOptions.Section);
+        var address = console[nameof(SignedLinkOptions.PublicUrl)] is { Length: > 0 } p ? p : new SignedLinkOptions { Urls = console[nameof(SignedLinkOptions.Urls)] ?? new SignedLinkOptions().Urls }.BaseUrl;
+        return address.TrimEnd('/');
+    }
 
     /// <summary>下步工作要求 from the office's template, with the period's figures filled in; the office edits it before release.</summary>
     public async Task<string> RequirementsAsync(SupervisionDigest digest, CancellationToken ct)

@@ -217,11 +217,21 @@ public static class TongbaoWriter
     private static void Undelivered(GongwenDocument doc, SupervisionDigest d)
     {
         doc.Heading2("（一）无法送达");
-        if (d.Gaps.Count == 0)
+        if (d.Unreachable.Count > 0)
+        {
+            doc.BodyText($"以下{d.Unreachable.Count}个单位目前没有可用的送达渠道，提醒无法送达，请尽快补充联系方式或工作群机器人：");
+            var u = 0;
+            foreach (var unit in d.Unreachable)
+            {
+                doc.BodyText($"{++u}. {unit.Name}：{SupervisionDigestComposer.UnreachableReason(unit.Reason)}（涉及{unit.Tasks}项任务）。");
+            }
+        }
+
+        if (d.Gaps.Count == 0 && d.Unreachable.Count == 0)
         {
             doc.BodyText("近7日各单位、责任领导均有可用联系方式，提醒均已投递。");
         }
-        else
+        else if (d.Gaps.Count > 0)
         {
             doc.BodyText($"近7日以下{d.Gaps.Count}个单位或责任领导缺少可用联系方式，提醒未能送达，请尽快补充：");
             var i = 0;

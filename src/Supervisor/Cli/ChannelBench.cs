@@ -15,7 +15,9 @@ namespace Supervisor.Cli;
 /// <c>bench delivery</c>, the channel part: Aliyun SMS, Tencent SMS, WeCom and DingTalk robots through the real outbox and
 /// dispatcher (signing, per-number mapping, per-robot limit) against an in-process loopback fake of each, compared with
 /// a plain HttpClient loop posting the same requests, prebuilt, at the same parallelism. Robots: one post per robot (a
-/// robot takes 20 a minute), so many robots.
+/// robot takes 20 a minute), so many robots; SMS with Sms:RatePerSecond lifted: the client is measured, not the policy.
+/// The fakes answer after a provider's round trip, drawn uniformly from <c>Bench:ChannelLatency</c> ("30-80" ms by
+/// default, "0" = at once; e.g. the environment variable Bench__ChannelLatency=0).
 /// </summary>
 public static class ChannelBench
 {
@@ -23,7 +25,9 @@ public static class ChannelBench
 
     public static async Task<List<DeliveryFigure>> RunAsync(IConfiguration configuration, string connectionString, int count, CancellationToken ct)
     {
-        await using var fake = await Fake.StartAsync(ct);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var latency = Latency(configuration["Bench:ChannelLatency"] ?? "30-80");
+        await using var fake = await Fake.StartAsync(latency, ct);
         var figures = new List<DeliveryFigure>();
         foreach (var channel in new[] { "aliyun", "tencent", "wecom", "dingtalk" })
         {
@@ -32,6 +36,22 @@ public static class ChannelBench
 
         return figures;
     }
+
+    /// <summary>"30-80" → 30 to 80 ms, "50" → 50 ms, "0" → at once.</summary>
+    private static (int Min, int Max) Latency(string text)
+    {
+        var parts = text.Split('-', StringSplitOptions.TrimEntries);
+        if (parts.Length is 1 or 2 && parts.All(p => int.TryParse(p, CultureInfo.InvariantCulture, out var ms) && ms is >= 0 and <= 10_000)
+            && int.Parse(parts[0], CultureInfo.InvariantCulture) is var min && int.Parse(parts[^1], CultureInfo.InvariantCulture) is var max && min <= max)
+        {
+            return (min, max);
+        }
+
+        throw new BadInputException($"Bench:ChannelLatency '{text}' must be milliseconds (0–10000) or a range such as 30-80");
+    }
+
+    private static string Answers((int Min, int Max) latency) =>
+        latency.Max == 0 ? "fake answering at once" : latency.Min == latency.Max ? $"fake answering after {latency.Min} ms" : $"fake answering after {latency.Min}–{latency.Max} ms";
 
     private static async Task<List<DeliveryFigure>> OneAsync(IConfiguration configuration, string connectionString, Fake fake, string channel, int count, CancellationToken ct)
     {
@@ -68,7 +88,7 @@ public static class ChannelBench
         await PostAllAsync(http, url, contentType, bodies.Take(Math.Min(100, count)).ToList(), sender.Parallelism, ct);
         var stopwatch = Stopwatch.StartNew();
         await PostAllAsync(http, url, contentType, bodies, sender.Parallelism, ct);
-        var plain = new DeliveryFigure($"{channel}: plain HttpClient loop ×{sender.Parallelism}", count, stopwatch.Elapsed.TotalSeconds, "baseline, same fake, same bodies prebuilt");
+        var plain = new DeliveryFigure($"{channel}: plain HttpClient loop ×{sender.Parallelism}", count, stopwatch.Elapsed.TotalSeconds, $"baseline, same bodies prebuilt, {Answers(fake.Latency)}");
 
         await QueueAsync(dataSource, channel, fake, count, ct);
         stopwatch.Restart();
@@ -141,16 +161,29 @@ public static class ChannelBench
     }
 
     /// <summary>One in-process loopback fake answering every channel with success (the tests' fakes verify signatures; this one measures).</summary>
-    private sealed class Fake(WebApplication app) : IAsyncDisposable
+    private sealed class Fake(WebApplication app, (int Min, int Max) latency) : IAsyncDisposable
     {
         public string Base { get; private set; } = "";
 
-        public static async Task<Fake> StartAsync(CancellationToken ct)
+        public (int Min, int Max) Latency => latency;
+
+        public static async Task<Fake> StartAsync((int Min, int Max) latency, CancellationToken ct)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var app = builder.Build();
+
+            // A provider's round trip: every answer waits a time drawn from the range, as a real one would.
+            app.Use(async (http, next) =>
+            {
+                if (latency.Max > 0)
+                {
+                    await Task.Delay(Random.Shared.Next(latency.Min, latency.Max + 1), http.RequestAborted);
+                }
+
+                await next(http);
+            });
             var n = 0;
             var asIs = new JsonSerializerOptions { PropertyNamingPolicy = null };
             app.MapPost("/aliyun/", async (HttpContext http) =>
@@ -176,7 +209,7 @@ public static class ChannelBench
                 return Results.Json(new { errcode = 0, errmsg = "ok" }, asIs);
             });
             await app.StartAsync(ct);
-            return new Fake(app) { Base = app.Urls.First() };
+            return new Fake(app, latency) { Base = app.Urls.First() };
         }
 
         public async ValueTask DisposeAsync() => await app.DisposeAsync();

@@ -44,7 +44,6 @@ public static class DeliveryServiceCollectionExtensions
         });
         services.AddSingleton<ReachabilityStore>();
         services.AddSingleton<RobotSecrets>();
-        services.AddSingleton<RobotRateLimiter>();
         services.AddHttpClient<WeComRobotSender>();
         services.AddHttpClient<DingTalkRobotSender>();
         services.AddKeyedTransient<IMessageSender>(Channels.WeCom, (sp, _) => sp.GetRequiredService<WeComRobotSender>());

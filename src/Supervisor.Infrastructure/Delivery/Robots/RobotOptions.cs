@@ -19,16 +19,40 @@ public sealed class RobotOptions
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The office's own 企业微信 group robot (webhook URL with its key, a secret): gets the 通报 summary.</summary>
-    public string? OfficeWeCom { get; set; }
-
-    /// <summary>The office's own 钉钉 robot (webhook URL with its access token, a secret).</summary>
-    public string? OfficeDingTalk { get; set; }
-
-    /// <summary>The office DingTalk robot's 加签 secret (SEC…), a secret.</summary>
-    public string? OfficeDingTalkSecret { get; set; }
+    /// <summary>The office's own work group (Robots:Office:WeCom / DingTalk / DingTalkSecret): gets the 通报's key figures.</summary>
+    public OfficeRobotOptions Office { get; } = new();
 
     public IReadOnlyCollection<string> EffectiveAllowedHosts => AllowedHosts.Count == 0 ? [.. UnitDirectoryParser.DefaultRobotHosts] : [.. AllowedHosts];
+}
+
+/// <summary>
+/// <c>Robots:Office</c>: the office's own group robots, configured as a unit's are in the directory — a 企业微信 webhook
+/// URL (its key inside), a 钉钉 webhook URL (its access token inside) and that robot's 加签 secret. All three are secrets.
+/// </summary>
+public sealed class OfficeRobotOptions
+{
+    /// <summary>https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…</summary>
+    public string? WeCom { get; set; }
+
+    /// <summary>https://oapi.dingtalk.com/robot/send?access_token=…</summary>
+    public string? DingTalk { get; set; }
+
+    /// <summary>The DingTalk robot's 加签 secret (SEC…); empty when the robot has 加签 off.</summary>
+    public string? DingTalkSecret { get; set; }
+
+    /// <summary>The configured robots as (channel, webhook URL).</summary>
+    public IEnumerable<(string Channel, string Url)> Robots()
+    {
+        if (!string.IsNullOrWhiteSpace(WeCom))
+        {
+            yield return (Delivery.Channels.WeCom, WeCom.Trim());
+        }
+
+        if (!string.IsNullOrWhiteSpace(DingTalk))
+        {
+            yield return (Delivery.Channels.DingTalk, DingTalk.Trim());
+        }
+    }
 }
 
 public sealed class RobotOptionsValidator : IValidateOptions<RobotOptions>
@@ -53,14 +77,25 @@ public sealed class RobotOptionsValidator : IValidateOptions<RobotOptions>
         }
 
         // The URLs are secrets: a failure names the setting and the problem, never the URL.
-        if (options.OfficeWeCom is { Length: > 0 } wecom && UnitDirectoryParser.RobotUrlProblem(wecom, options.EffectiveAllowedHosts) is { } p1)
+        var office = options.Office;
+        if (office.WeCom is { Length: > 0 } wecom && UnitDirectoryParser.RobotUrlProblem(wecom, options.EffectiveAllowedHosts) is { } p1)
         {
-            failures.Add($"Robots:OfficeWeCom: {p1}");
+            failures.Add($"Robots:Office:WeCom: {p1}");
         }
 
-        if (options.OfficeDingTalk is { Length: > 0 } dingtalk && UnitDirectoryParser.RobotUrlProblem(dingtalk, options.EffectiveAllowedHosts) is { } p2)
+        if (office.DingTalk is { Length: > 0 } dingtalk && UnitDirectoryParser.RobotUrlProblem(dingtalk, options.EffectiveAllowedHosts) is { } p2)
         {
-            failures.Add($"Robots:OfficeDingTalk: {p2}");
+            failures.Add($"Robots:Office:DingTalk: {p2}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(office.DingTalkSecret) && string.IsNullOrWhiteSpace(office.DingTalk))
+        {
+            failures.Add("Robots:Office:DingTalkSecret is set but Robots:Office:DingTalk (the robot's webhook URL) is not");
+        }
+
+        if (office.DingTalkSecret is { Length: > 200 })
+        {
+            failures.Add("Robots:Office:DingTalkSecret is longer than 200 characters");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Threading.RateLimiting;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -28,7 +27,7 @@ public static class DingTalkSignature
         webhookUrl + (webhookUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "timestamp=" + timestampMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + "&sign=" + Sign(secret, timestampMs);
 }
 
-/// <summary>The DingTalk robots' 加签 secrets: the directory's (unit_robots) and the office's (Robots:OfficeDingTalkSecret).</summary>
+/// <summary>The DingTalk robots' 加签 secrets: the directory's (unit_robots) and the office's (Robots:Office:DingTalkSecret).</summary>
 public sealed class RobotSecrets(NpgsqlDataSource dataSource, IOptions<RobotOptions> options, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(30);
@@ -39,9 +38,9 @@ public sealed class RobotSecrets(NpgsqlDataSource dataSource, IOptions<RobotOpti
     public async Task<string?> DingTalkSecretAsync(string webhookUrl, CancellationToken ct)
     {
         var o = options.Value;
-        if (o.OfficeDingTalk is { Length: > 0 } office && office == webhookUrl)
+        if (o.Office.DingTalk is { Length: > 0 } office && office.Trim() == webhookUrl)
         {
-            return string.IsNullOrEmpty(o.OfficeDingTalkSecret) ? null : o.OfficeDingTalkSecret;
+            return string.IsNullOrWhiteSpace(o.Office.DingTalkSecret) ? null : o.Office.DingTalkSecret.Trim();
         }
 
         // Read at most every 30 s: a dispatch pass sends many messages, the directory changes rarely.
@@ -71,31 +70,6 @@ public sealed class RobotSecrets(NpgsqlDataSource dataSource, IOptions<RobotOpti
     }
 
     public void Dispose() => _gate.Dispose();
-}
-
-/// <summary>
-/// At most Robots:RatePerMinute messages a minute per robot (both platforms refuse the 21st), across every dispatch
-/// pass of this process: a sliding window per webhook URL. A message over the limit is held, not sent and refused.
-/// </summary>
-public sealed class RobotRateLimiter(IOptions<RobotOptions> options) : IDisposable
-{
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(url => RateLimitPartition.GetSlidingWindowLimiter(url, _ => new SlidingWindowRateLimiterOptions
-    {
-        PermitLimit = options.Value.RatePerMinute,
-        Window = TimeSpan.FromMinutes(1),
-        SegmentsPerWindow = 12,
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    }));
-
-    /// <summary>True when the robot may take one more message now.</summary>
-    public bool TryTake(string webhookUrl)
-    {
-        using var lease = _limiter.AttemptAcquire(webhookUrl);
-        return lease.IsAcquired;
-    }
-
-    public void Dispose() => _limiter.Dispose();
 }
 
 /// <summary>What the two robot senders share: the host check, the POST, the {errcode, errmsg} answer.</summary>

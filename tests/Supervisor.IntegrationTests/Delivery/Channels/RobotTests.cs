@@ -149,6 +149,29 @@ public sealed class RobotTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RobotRateLimit_TwoDispatchingNodesSharingOneRobot_SendTwentyInTheMinuteBetweenThem()
+    {
+        // Two containers are two nodes: nothing in memory is shared, only the database. Small batches make both claim.
+        await ChannelData.QueueRobotAsync(_db.DataSource, "wecom", _fakes.WeComUrl, 45, Monday10);
+        var settings = new Dictionary<string, string?>(_fakes.Settings("Gateway")) { ["Delivery:BatchSize"] = "5" };
+        await using var nodeA = TestServices.Create(_db, settings, new FixedTimeProvider(Monday10));
+        await using var nodeB = TestServices.Create(_db, settings, new FixedTimeProvider(Monday10));
+
+        var together = await Task.WhenAll(PassAsync(nodeA, Monday10), PassAsync(nodeB, Monday10));
+        var sentTogether = _fakes.RequestCount;
+        var halfMinuteLater = await PassAsync(nodeB, Monday10.AddSeconds(30));
+        var minuteLater = await Task.WhenAll(PassAsync(nodeA, Monday10.AddSeconds(61)), PassAsync(nodeB, Monday10.AddSeconds(61)));
+
+        Assert.Equal(20, sentTogether);
+        Assert.Equal(20, together.Sum(r => r.Sent));
+        Assert.Equal(25, together.Sum(r => r.Held));
+        Assert.Equal((0, 25), (halfMinuteLater.Sent, halfMinuteLater.Held));
+        Assert.Equal(20, minuteLater.Sum(r => r.Sent));
+        Assert.Equal(40, _fakes.RequestCount);
+        Assert.Equal(40, _fakes.Accepted.Count);
+    }
+
+    [Fact]
     public async Task RobotPost_InQuietHours_IsHeldUntilTheNextWorkingMorning()
     {
         var sunday = new DateTimeOffset(2023, 7, 2, 15, 0, 0, TimeSpan.FromHours(8));
