@@ -14,13 +14,4 @@ public static class Channels
     public static IReadOnlyList<string> All { get; } = [Email, Sms, WeCom, DingTalk];
 
     public static bool IsRobot(string channel) => channel is WeCom or DingTalk;
-
-    /// <summary>The channel as the office names it.</summary>
-    public static string Label(string channel) => channel switch
-    {
-        Sms => "短信",
-        WeCom => "企业微信群",
-        DingTalk => "钉钉群",
-        _ => "邮件",
-    };
 }

@@ -39,10 +39,10 @@ public static class SmsTemplates
         new("name", "收件人"), new("unit", "牵头单位"), new("count", "件数"), new("days", "最早逾期天数"), new("link", "链接", IsLink: true),
     ];
 
-    /// <summary>通报: 【签名】${date}督查通报：逾期${overdue}项，按时完成率${rate}，详见邮件。</summary>
+    /// <summary>通报: 【签名】${date}督查通报：逾期${overdue}项，按期完成率${rate}，详见邮件。</summary>
     public static readonly IReadOnlyList<SmsVariable> Digest =
     [
-        new("date", "通报日期"), new("overdue", "逾期件数"), new("rate", "按时完成率"),
+        new("date", "通报日期"), new("overdue", "逾期件数"), new("rate", Labels.OnTimeRate),
     ];
 
     public static IReadOnlyList<SmsVariable> Variables(SmsTemplateKind kind) => kind switch

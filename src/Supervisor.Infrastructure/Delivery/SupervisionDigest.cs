@@ -1,4 +1,5 @@
 using System.Globalization;
+using Supervisor.Core;
 using Microsoft.Extensions.Options;
 using Supervisor.Core.Calendar;
 using Supervisor.Core.Delivery;
@@ -279,7 +280,7 @@ public sealed class SupervisionDigestComposer(
             ["failedAttempts"] = d.Deliveries.Failed,
             ["noFailures"] = d.Failures.Count == 0 ? "无投递失败。" : "",
             ["failures"] = d.Failures.Select(f => Item(
-                ("owner", f.Owner ?? f.Name ?? ""), ("recipient", Recipient(f.Channel, f.Address)), ("channel", Channels.Label(f.Channel)), ("kind", KindName(f.Kind)),
+                ("owner", f.Owner ?? f.Name ?? ""), ("recipient", Recipient(f.Channel, f.Address)), ("channel", Labels.Channel(f.Channel)), ("kind", KindName(f.Kind)),
                 ("state", StateName(f.State)), ("tries", f.Attempts), ("error", f.LastError ?? ""))).ToList(),
         };
     }
@@ -344,7 +345,7 @@ public sealed class SupervisionDigestComposer(
             new XlsxSheet("投递失败", ["对象", "地址", "渠道", "类别", "状态", "尝试次数", "原因", "入队时间"],
                 d.Failures.Select(f => (IReadOnlyList<object?>)
                 [
-                    f.Owner ?? f.Name ?? "", Recipient(f.Channel, f.Address), Channels.Label(f.Channel), KindName(f.Kind), StateName(f.State), f.Attempts, f.LastError ?? "",
+                    f.Owner ?? f.Name ?? "", Recipient(f.Channel, f.Address), Labels.Channel(f.Channel), KindName(f.Kind), StateName(f.State), f.Attempts, f.LastError ?? "",
                     f.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 ])),
         ];

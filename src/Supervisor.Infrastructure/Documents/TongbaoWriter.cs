@@ -1,4 +1,5 @@
 using System.Globalization;
+using Supervisor.Core;
 using DocumentFormat.OpenXml.Wordprocessing;
 using Supervisor.Core.Documents;
 using Supervisor.Core.Delivery;
@@ -249,7 +250,7 @@ public static class TongbaoWriter
         foreach (var f in d.Failures.Take(50))
         {
             var state = f.State == "dead" ? "已放弃" : "重试中";
-            doc.BodyText($"{++n}. {f.Owner ?? f.Name ?? ""}（{PhoneMask.Address(f.Address)}，{Channels.Label(f.Channel)}）：{state}，已尝试{f.Attempts}次。");
+            doc.BodyText($"{++n}. {f.Owner ?? f.Name ?? ""}（{PhoneMask.Address(f.Address)}，{Labels.Channel(f.Channel)}）：{state}，已尝试{f.Attempts}次。");
         }
 
         doc.Heading2("（二）退回及未签收");

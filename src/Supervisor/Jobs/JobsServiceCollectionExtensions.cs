@@ -4,6 +4,7 @@ using Hangfire.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Supervisor.Core;
 using Supervisor.Hosting;
 using Supervisor.Infrastructure.Postgres;
 
@@ -58,12 +59,12 @@ public static class JobsServiceCollectionExtensions
         services.AddSupervisorHangfireStorage();
 
         // The jobs of this build, one line each; the others are added by their own features.
-        services.AddSupervisorJob<MilestoneScanJob>("milestone-scan", "节点扫描");
-        services.AddSupervisorJob<RatesSnapshotJob>("rates-snapshot", "完成率快照");
-        services.AddSupervisorJob<HousekeepingJob>("housekeeping", "历史清理");
-        services.AddSupervisorJob<UnitDigestJob>("unit-digest", "单位每日提醒");
-        services.AddSupervisorJob<ReminderDispatchJob>("reminder-dispatch", "催办发送");
-        services.AddSupervisorJob<SupervisionDigestJob>("supervision-digest", "督查通报");
+        services.AddSupervisorJob<MilestoneScanJob>("milestone-scan", Labels.Job("milestone-scan"));
+        services.AddSupervisorJob<RatesSnapshotJob>("rates-snapshot", Labels.Job("rates-snapshot"));
+        services.AddSupervisorJob<HousekeepingJob>("housekeeping", Labels.Job("housekeeping"));
+        services.AddSupervisorJob<UnitDigestJob>("unit-digest", Labels.Job("unit-digest"));
+        services.AddSupervisorJob<ReminderDispatchJob>("reminder-dispatch", Labels.Job("reminder-dispatch"));
+        services.AddSupervisorJob<SupervisionDigestJob>("supervision-digest", Labels.Job("supervision-digest"));
         return services;
     }
 

@@ -28,6 +28,11 @@ public static class ConsoleEndpoints
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddOpenApi();
+
+        // Pages are Razor components rendered on the server (static rendering: no circuit, no script). The default
+        // encoder escapes every non-ASCII character; the console is Chinese, so it may stay readable (markup is still encoded).
+        services.AddRazorComponents();
+        services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
         services.ConfigureHttpJsonOptions(o =>
         {
             // Chinese stays readable in API responses.
@@ -104,8 +109,9 @@ public static class ConsoleEndpoints
 
     private const string ConsoleCss = """
         body{margin:0;font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2328;background:#f6f8fa}
-        header{display:flex;gap:2rem;align-items:center;background:#8b1a1a;color:#fff;padding:.6rem 1.5rem}
-        header a{color:#fff;text-decoration:none}header nav{display:flex;gap:1.2rem}.brand{font-weight:bold}
+        header{display:flex;flex-wrap:wrap;gap:.6rem 2rem;align-items:center;background:#8b1a1a;color:#fff;padding:.6rem 1.5rem}
+        header a{color:#fff;text-decoration:none}header nav{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem}.brand{font-weight:bold}
+        header nav a[aria-current=page]{border-bottom:2px solid #fff}
         .who{margin-left:auto}.who button{margin-left:.6rem}form.inline{display:inline}
         form.login{display:flex;flex-direction:column;gap:.8rem;max-width:20rem}.error{color:#cf222e}.muted{color:#57606a}
         button{background:#8b1a1a;color:#fff;border:0;border-radius:4px;padding:.3rem .8rem;cursor:pointer}button.secondary{background:#57606a}
@@ -113,7 +119,11 @@ public static class ConsoleEndpoints
         main{padding:1rem 1.5rem}.cards{display:flex;flex-wrap:wrap;gap:1rem}
         .card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:1rem 1.4rem;min-width:8rem}
         .card .label{color:#57606a}.card .value{font-size:2rem;font-weight:bold}
-        table{border-collapse:collapse;background:#fff}th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left}
+        table{border-collapse:collapse;background:#fff}th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;white-space:nowrap}
+        td.text{white-space:normal;min-width:14rem}td.actions{white-space:normal;min-width:12rem}
+        .scroll{max-width:100%;overflow-x:auto}textarea.requirements{width:100%;max-width:48rem}dl.summary{margin:0}dl.summary div{display:inline}
+        dl.summary dt,dl.summary dd{display:inline;margin:0}dl.summary dt::after{content:"："}dl.summary div:not(:last-child)::after{content:"；"}
+        @media (max-width:600px){header{padding:.5rem .8rem}main{padding:.6rem .8rem}.who{margin-left:0}.card{min-width:6rem;padding:.6rem .8rem}.card .value{font-size:1.5rem}svg.trend{width:100%;height:auto}}
         .calendar td{width:5rem;height:3.2rem;vertical-align:top}.calendar .rest{background:#fff1f0}.calendar .today{outline:2px solid #8b1a1a}
         .notice{background:#fff8c5;padding:.5rem;border:1px solid #d4a72c}section.milestone:target{outline:3px solid #d4a72c;outline-offset:4px;background:#fffbe6}pre.message{white-space:pre-wrap;background:#fff;border:1px solid #d0d7de;padding:.6rem}
         .card.red .value{color:#cf222e}.card.yellow .value{color:#9a6700}.card.green .value{color:#1a7f37}svg.trend{background:#fff;border:1px solid #d0d7de}

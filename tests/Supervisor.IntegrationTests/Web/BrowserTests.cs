@@ -206,14 +206,14 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         var page = await LoggedInAsync("viewer");
         Assert.Equal("总览", (await page.Locator("h1").InnerTextAsync()).Trim());
         var text = await page.Locator("main").InnerTextAsync();
-        Assert.Contains("按时完成率走势", text, StringComparison.Ordinal);
+        Assert.Contains("按期完成率走势", text, StringComparison.Ordinal);
         Assert.Contains("作业运行状况", text, StringComparison.Ordinal);
         Assert.Equal(1, await page.Locator("svg.trend").CountAsync());
         await ShotAsync(page, "overview");
 
         await page.ClickAsync("header nav a:text-is('单位')");
         await Assertions.Expect(page).ToHaveURLAsync(fixture.BaseUrl + "/units", new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
-        Assert.Contains("按时完成率", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("按期完成率", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await ShotAsync(page, "units");
         await page.Context.CloseAsync();
     }

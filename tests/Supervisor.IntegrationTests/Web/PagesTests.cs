@@ -21,8 +21,8 @@ public sealed class PagesTests(PagesFixture fixture) : IClassFixture<PagesFixtur
     private ConsoleHost Host => fixture.Host;
 
     [Theory]
-    [InlineData("/", "按时完成率走势")]
-    [InlineData("/units", "按时完成率")]
+    [InlineData("/", "按期完成率走势")]
+    [InlineData("/units", "按期完成率")]
     [InlineData("/units?sort=name&dir=desc", "单位")]
     [InlineData("/tasks", "责任领导")]
     [InlineData("/tasks?light=green&q=%E5%BB%BA%E8%AE%BE", "筛选")]

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Supervisor.Core;
 using Supervisor.Hosting;
 using Supervisor.Infrastructure.Postgres;
+using Supervisor.Web.Components;
 using Supervisor.Web.Pages;
 
 namespace Supervisor.Web.Auth;
@@ -151,7 +153,7 @@ public static class ConsoleAuth
 
     public static WebApplication MapConsoleLogin(this WebApplication app)
     {
-        app.MapGet("/login", (HttpContext http, string? returnUrl) => LoginPage(http, returnUrl, null, StatusCodes.Status200OK)).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/login", (HttpContext http, string? returnUrl) => LoginPage(returnUrl, null, StatusCodes.Status200OK)).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(ConsolePolicies.LoginRateLimit).ExcludeFromDescription();
         app.MapPost("/logout", async (HttpContext http, UserStore users, AuditLog audit, TimeProvider time, CancellationToken ct) =>
         {
@@ -165,22 +167,11 @@ public static class ConsoleAuth
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/login");
         }).ExcludeFromDescription();
-        app.MapGet("/denied", (HttpContext http) => Html.Page(http, "无权限", "<p>您的角色无权进行此操作。</p>", StatusCodes.Status403Forbidden)).ExcludeFromDescription();
+        app.MapGet("/denied", () => Render.Notice("无权限", "您的角色无权进行此操作。", StatusCodes.Status403Forbidden)).ExcludeFromDescription();
         return app;
     }
 
-    private static IResult LoginPage(HttpContext http, string? returnUrl, string? error, int status)
-    {
-        var body = $"""
-            <form method="post" action="/login" class="login">{Html.Token(http)}
-            <input type="hidden" name="returnUrl" value="{Html.E(returnUrl)}">
-            {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{Html.E(error)}</p>")}
-            <label>用户名 <input name="name" autocomplete="username" required maxlength="{InputLimits.Name}"></label>
-            <label>密码 <input name="password" type="password" autocomplete="current-password" required></label>
-            <button type="submit">登录</button></form>
-            """;
-        return Html.Page(http, "登录", body, status, nav: false);
-    }
+    private static RazorComponentResult<LoginPage> LoginPage(string? returnUrl, string? error, int status) => Render.Page(new LoginPage.View(returnUrl, error), status);
 
     private static async Task<IResult> LoginAsync(
         HttpContext http,
@@ -209,7 +200,7 @@ public static class ConsoleAuth
             SecurityLog.LoginThrottled(logger, shownName, address);
             await audit.WriteAsync(now, name.Length == 0 ? "anonymous" : shownName, "login.throttled", null, new { address }, ct);
             var minutes = Math.Ceiling(options.Value.LockoutDuration.TotalMinutes);
-            return LoginPage(http, form.ReturnUrl, $"登录失败次数过多，请 {minutes} 分钟后再试。", StatusCodes.Status429TooManyRequests);
+            return LoginPage(form.ReturnUrl, $"登录失败次数过多，请 {minutes} 分钟后再试。", StatusCodes.Status429TooManyRequests);
         }
 
         var plausible = name.Length is > 0 and <= InputLimits.Name && password.Length <= InputLimits.Password;
@@ -233,7 +224,7 @@ public static class ConsoleAuth
             var shown = Cap(name);
             SecurityLog.LoginFailed(logger, shown);
             await audit.WriteAsync(now, name.Length == 0 ? "anonymous" : shown, "login.failed", null, new { address }, ct);
-            return LoginPage(http, form.ReturnUrl, wrong, StatusCodes.Status401Unauthorized);
+            return LoginPage(form.ReturnUrl, wrong, StatusCodes.Status401Unauthorized);
         }
 
         throttle.Succeeded(address, name);

@@ -64,7 +64,7 @@ public static class RequestErrors
         http.Response.Clear();
         var result = Auth.ConsoleAuth.IsApi(http.Request)
             ? Results.Problem(title: "请求有误", detail: message, statusCode: status)
-            : Html.Page(http, "请求有误", $"<p class=\"error\" role=\"alert\">{Html.E(message)}</p>", status, nav: false);
+            : Components.Render.Notice("请求有误", message, status, nav: false, error: true);
         await result.ExecuteAsync(http);
     }
 

@@ -1,10 +1,11 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Supervisor.Core;
 using Supervisor.Infrastructure.Links;
 using Supervisor.Infrastructure.Postgres;
 using Supervisor.Web.Auth;
+using Supervisor.Web.Components;
 
 namespace Supervisor.Web.Pages;
 
@@ -13,7 +14,7 @@ namespace Supervisor.Web.Pages;
 /// link's unit: 签收, progress, done, extension request. A tampered, expired or foreign-milestone request gets 403.
 /// Every change is audited with the actor "link:unit:{id}". 办结 is offered to and accepted from lead units only.
 /// </summary>
-public static class LinkPage
+public sealed partial class LinkPage
 {
     /// <summary>The notices a redirect may ask for, by code: the page never prints text taken from its URL.</summary>
     private static readonly FrozenDictionary<string, string> Notices = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -23,6 +24,9 @@ public static class LinkPage
         ["completed"] = "已标记办结。",
         ["extension"] = "延期申请已提交，待督查室审批。",
     }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <param name="Roles">The unit's role on each task (lead or co), by task id.</param>
+    public sealed record View(UnitInfo Unit, string Token, string? Notice, IReadOnlyList<MilestoneInfo> Milestones, IReadOnlyDictionary<long, string> Roles) : IPageModel<LinkPage>;
 
     public static void Map(WebApplication app)
     {
@@ -38,7 +42,7 @@ public static class LinkPage
             .AllowAnonymous().ExcludeFromDescription();
     }
 
-    private static async Task<IResult> RenderAsync(string token, HttpContext http, LinkSigner signer, UnitQueries units, MilestoneQueries milestoneQueries, AuditLog audit, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RenderAsync(string token, string? done, HttpContext http, LinkSigner signer, UnitQueries units, MilestoneQueries milestoneQueries, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
         var check = signer.Verify(token, out var unitId);
         if (check != LinkCheck.Valid || await units.UnitAsync(unitId, ct) is not { } unit)
@@ -46,42 +50,10 @@ public static class LinkPage
             return Forbidden(http, check == LinkCheck.Valid ? "unknown unit" : check.ToString());
         }
 
-        var body = new StringBuilder();
-        if (Notices.TryGetValue(http.Request.Query["done"].ToString(), out var notice))
-        {
-            body.Append("<p class=\"notice\" role=\"status\">").Append(Html.E(notice)).Append("</p>");
-        }
-
-        body.Append("<p>以下是贵单位尚未办结的时间节点。可签收、报送进展、申请延期；牵头单位可标记办结。</p>");
         var milestones = await milestoneQueries.MilestonesOfUnitAsync(unitId, openOnly: true, ct);
         var roles = await milestoneQueries.TaskRolesOfUnitAsync(unitId, ct);
-        foreach (var m in milestones)
-        {
-            var action = $"/u/{Html.E(token)}/milestones/{m.Id}";
-            var lead = roles.GetValueOrDefault(m.TaskId) == "lead";
-            body.Append(CultureInfo.InvariantCulture, $"""
-                <section class="milestone" id="{LinkSigner.MilestoneAnchor(m.Id)}" data-milestone="{m.Id}"><h2>{Html.E(m.TaskCode)} {Html.E(m.TaskTitle)}</h2>
-                <p>{Html.E(m.Title)} · {(lead ? "牵头" : "配合")} · 完成时限 {UnitsPage.Due(m)} · 最新进度 {(m.LatestPercent is { } p ? p + "%" : "—")} · {(m.Acknowledged ? "已签收" : "未签收")}</p>
-                <div class="filters">
-                {(m.Acknowledged ? "" : $"<form method=\"post\" action=\"{action}/acknowledge\" class=\"inline\">{Html.Token(http)}<button type=\"submit\">签收</button></form>")}
-                <form method="post" action="{action}/progress" class="inline">{Html.Token(http)}
-                  <label>进度 <input name="percent" type="number" min="0" max="100" size="4" required>%</label>
-                  <label>说明 <input name="note" size="30" maxlength="{InputLimits.ProgressNote}"></label><button type="submit">报送进展</button></form>
-                {(lead ? $"<form method=\"post\" action=\"{action}/complete\" class=\"inline\">{Html.Token(http)}<button type=\"submit\">标记办结</button></form>" : "")}
-                <form method="post" action="{action}/extension" class="inline">{Html.Token(http)}
-                  <label>延至 <input name="date" type="date" required></label><label>理由 <input name="reason" required maxlength="{InputLimits.ExtensionReason}"></label>
-                  <button type="submit" class="secondary">申请延期</button></form>
-                </div></section>
-                """);
-        }
-
-        if (milestones.Count == 0)
-        {
-            body.Append("<p class=\"muted\">没有未办结的时间节点。</p>");
-        }
-
         await audit.WriteAsync(time.GetUtcNow(), Actor(unitId), "link.view", $"unit:{unitId}", null, ct);
-        return Html.Page(http, unit.Name, body.ToString(), nav: false);
+        return Render.Page(new View(unit, token, Notices.GetValueOrDefault(done ?? ""), milestones, roles));
     }
 
     private static async Task<IResult> ActAsync(
@@ -114,7 +86,7 @@ public static class LinkPage
                 case "complete":
                     if (!await milestones.UnitLeadsMilestoneAsync(unitId, id, ct))
                     {
-                        return Refused(http, token, StatusCodes.Status403Forbidden, "只有牵头单位可以标记办结；配合单位请报送进展。");
+                        return Refused(token, StatusCodes.Status403Forbidden, "只有牵头单位可以标记办结；配合单位请报送进展。");
                     }
 
                     await progress.CompleteAsync(id, now, zone, "link", actor, ct);
@@ -135,25 +107,25 @@ public static class LinkPage
         }
         catch (BadInputException ex)
         {
-            return Refused(http, token, StatusCodes.Status400BadRequest, ex.Chinese);
+            return Refused(token, StatusCodes.Status400BadRequest, ex.Message);
         }
 
         return Results.Redirect($"/u/{Uri.EscapeDataString(token)}?done={done}");
     }
 
     /// <summary>Nothing was changed: the reason, and the way back to the unit's page.</summary>
-    private static IResult Refused(HttpContext http, string token, int status, string message) =>
-        Html.Page(http, "未能办理", $"<p class=\"error\" role=\"alert\">未能办理：{Html.E(message)}</p><p><a href=\"/u/{Html.E(Uri.EscapeDataString(token))}\">返回本单位事项</a></p>", status, nav: false);
+    private static RazorComponentResult<NoticePage> Refused(string token, int status, string message) =>
+        Render.Notice("未能办理", "未能办理：" + message, status, nav: false, error: true, backHref: "/u/" + Uri.EscapeDataString(token), backLabel: "返回本单位事项");
 
     private static string Actor(long unitId) => string.Create(CultureInfo.InvariantCulture, $"link:unit:{unitId}");
 
-    private static IResult Forbidden(HttpContext http, string reason)
+    private static RazorComponentResult<NoticePage> Forbidden(HttpContext http, string reason)
     {
         // The path without the token: a log must not hand out a working link.
         var path = http.Request.Path.Value ?? "";
         var prefix = path.StartsWith("/s/", StringComparison.Ordinal) ? "/s/" : "/u/";
         var afterToken = path.IndexOf('/', prefix.Length);
         SecurityLog.LinkRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Supervisor.Web.Links"), reason, afterToken < 0 ? prefix + "…" : prefix + "…" + path[afterToken..]);
-        return Html.Page(http, "链接无效", "<p>链接无效、已过期，或无权查看该事项。请使用最新提醒中的链接，或联系督查室。</p>", StatusCodes.Status403Forbidden, nav: false);
+        return Render.Notice("链接无效", "链接无效、已过期，或无权查看该事项。请使用最新提醒中的链接，或联系督查室。", StatusCodes.Status403Forbidden, nav: false);
     }
 }

@@ -1,0 +1,41 @@
+using Supervisor.Core.Engine;
+using Supervisor.Infrastructure.Delivery;
+using Supervisor.Infrastructure.Postgres;
+using Supervisor.Jobs;
+using Supervisor.Web.Components;
+
+namespace Supervisor.Web.Pages;
+
+/// <summary>总览: totals, lights, the on-time trend and the jobs' health.</summary>
+public sealed partial class OverviewPage
+{
+    public sealed record JobHealth(JobListRow Job, int FailuresThisWeek);
+
+    public sealed record View(
+        DateOnly Today, (int Plans, int Tasks, int Milestones, int Done, int Units, int PendingExtensions) Totals,
+        IReadOnlyList<TaskLight> TaskLights, IReadOnlyList<UnitRate> Rates, IReadOnlyList<UnreachableUnit> Unreachable,
+        IReadOnlyList<TrendPoint> Trend, IReadOnlyList<JobHealth> Jobs, TimeZoneInfo Zone) : IPageModel<OverviewPage>;
+
+    public static void Map(RouteGroupBuilder pages) => pages.MapGet("/", RenderAsync);
+
+    private static async Task<IResult> RenderAsync(
+        TaskQueries taskQueries, JobRunStore runs, SupervisionEngine engine, JobControl jobs, TimeProvider time, TimeZoneInfo zone, ReachabilityStore reachability, CancellationToken ct)
+    {
+        var today = PageContext.Today(engine, time);
+        var totals = await taskQueries.TotalsAsync(ct);
+        var rates = await engine.RatesAsync(today, ct);
+        var lights = await engine.TaskLightsAsync(today, null, ct);
+
+        // Units no channel reaches: their reminders would only show up as gaps in the 通报; the office fixes the directory.
+        var unreachable = await reachability.UnreachableUnitsAsync(ct);
+        var trend = await taskQueries.TrendAsync(90, ct);
+        var since = time.GetUtcNow().AddDays(-7);
+        var health = new List<JobHealth>();
+        foreach (var job in await jobs.ListAsync(ct))
+        {
+            health.Add(new JobHealth(job, await runs.JobFailuresSinceAsync(job.Name, since, ct)));
+        }
+
+        return Render.Page(new View(today, totals, lights, rates, unreachable, trend, health, zone));
+    }
+}

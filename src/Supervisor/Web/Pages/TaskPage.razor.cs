@@ -1,0 +1,30 @@
+using Supervisor.Core.Engine;
+using Supervisor.Infrastructure.Documents;
+using Supervisor.Infrastructure.Postgres;
+using Supervisor.Web.Components;
+
+namespace Supervisor.Web.Pages;
+
+/// <summary>One task: its text, units, light, milestones (reopen), progress, reminders owed, 督办通知单 and messages.</summary>
+public sealed partial class TaskPage
+{
+    public sealed record View(
+        TaskInfo Task, TaskLight? Light, IReadOnlyList<MilestoneInfo> Milestones, IReadOnlyList<ProgressInfo> Progress, IReadOnlyList<ReminderInfo> Reminders,
+        IReadOnlyList<NoticeRow> Notices, IReadOnlyList<MessageInfo> Messages, TimeZoneInfo Zone) : IPageModel<TaskPage>;
+
+    internal static async Task<IResult> RenderAsync(
+        long id, TaskQueries taskQueries, MilestoneQueries milestoneQueries, MessageQueries messageQueries, SupervisionEngine engine, EscalationNoticeStore notices, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
+    {
+        var task = await taskQueries.TaskAsync(id, ct);
+        if (task is null)
+        {
+            return Render.NotFound("任务不存在", "没有这项任务。");
+        }
+
+        var today = PageContext.Today(engine, time);
+        var light = (await engine.TaskLightsAsync(today, task.PlanId, ct)).FirstOrDefault(l => l.TaskId == id);
+        return Render.Page(new View(
+            task, light, await milestoneQueries.MilestonesOfTaskAsync(id, ct), await taskQueries.ProgressOfTaskAsync(id, ct), await taskQueries.RemindersOfTaskAsync(id, ct),
+            await notices.ForTaskAsync(id, ct), await messageQueries.MessagesAsync(null, null, null, null, id, 200, ct), zone));
+    }
+}

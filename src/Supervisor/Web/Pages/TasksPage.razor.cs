@@ -1,0 +1,79 @@
+using Supervisor.Core.Engine;
+using Supervisor.Infrastructure.Excel;
+using Supervisor.Infrastructure.Postgres;
+using Supervisor.Web.Auth;
+using Supervisor.Web.Components;
+
+namespace Supervisor.Web.Pages;
+
+/// <summary>任务: filters and search, one task's page (<see cref="TaskPage"/>), pause/resume supervision, the overdue list as XLSX.</summary>
+public sealed partial class TasksPage
+{
+    /// <summary>The filter as asked, echoed back into the form.</summary>
+    public sealed record Query(string? Plan, string? Section, string? Unit, string? Leader, string? Light, string? Overdue, string? Q);
+
+    public sealed record View(
+        Query Asked, IReadOnlyList<TaskInfo> Tasks, IReadOnlyDictionary<long, TaskLight> Lights, IReadOnlyList<(long Id, int Year, string Title)> Plans,
+        IReadOnlyList<UnitInfo> Units, IReadOnlyList<(long Id, string Name)> Leaders) : IPageModel<TasksPage>;
+
+    public static void Map(RouteGroupBuilder pages)
+    {
+        pages.MapGet("/tasks", ListAsync);
+        pages.MapGet("/tasks/overdue.xlsx", OverdueAsync);
+        pages.MapGet("/tasks/{id:long}", TaskPage.RenderAsync);
+        pages.MapPost("/tasks/{id:long}/pause", (long id, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct) => PauseAsync(id, true, http, pauses, time, ct))
+            .RequireAuthorization(ConsolePolicies.Act);
+        pages.MapPost("/tasks/{id:long}/resume", (long id, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct) => PauseAsync(id, false, http, pauses, time, ct))
+            .RequireAuthorization(ConsolePolicies.Act);
+        pages.MapPost("/milestones/{id:long}/reopen", ReopenAsync).RequireAuthorization(ConsolePolicies.Act);
+    }
+
+    private static async Task<IResult> ListAsync(
+        TaskQueries taskQueries, UnitQueries unitQueries, SupervisionEngine engine, TimeProvider time,
+        string? plan, string? section, string? unit, string? leader, string? light, string? overdue, string? q, CancellationToken ct)
+    {
+        var today = PageContext.Today(engine, time);
+        var filter = new TaskFilter(PageContext.Id(plan), PageContext.Text(section), PageContext.Id(unit), PageContext.Id(leader), PageContext.Text(q));
+        var lights = (await engine.TaskLightsAsync(today, null, ct)).ToDictionary(l => l.TaskId);
+        var tasks = (await taskQueries.TasksAsync(filter, ct))
+            .Where(t => string.IsNullOrEmpty(light) || (lights.TryGetValue(t.Id, out var l) && l.Light.ToString().Equals(light, StringComparison.OrdinalIgnoreCase)))
+            .Where(t => overdue != "1" || (lights.TryGetValue(t.Id, out var l) && l.Overdue))
+            .ToList();
+        return Render.Page(new View(
+            new Query(plan, section, unit, leader, light, overdue, q), tasks, lights, await taskQueries.PlansAsync(ct), await unitQueries.UnitsAsync(ct), await taskQueries.LeadersAsync(ct)));
+    }
+
+    private static async Task<IResult> OverdueAsync(TaskQueries taskQueries, MilestoneQueries milestoneQueries, SupervisionEngine engine, TimeProvider time, CancellationToken ct)
+    {
+        var today = PageContext.Today(engine, time);
+        var tasks = (await taskQueries.TasksAsync(new TaskFilter(null, null, null, null, null), ct)).ToDictionary(t => t.Id);
+        var overdue = await milestoneQueries.MilestonesAsync(today, openOnly: true, ct);
+        var sheet = new XlsxSheet($"逾期清单{today:yyyyMMdd}", ["任务编号", "任务", "时间节点", "完成时限", "原完成时限", "逾期天数", "牵头单位", "责任领导", "最新进度"],
+            overdue.Select(m => (IReadOnlyList<object?>)
+            [
+                m.TaskCode, m.TaskTitle, m.Title, Format.Date(m.DueDate), Format.Date(m.OriginalDueDate), today.DayNumber - DateOnly.FromDateTime(m.DueDate).DayNumber,
+                tasks.GetValueOrDefault(m.TaskId)?.LeadUnits, tasks.GetValueOrDefault(m.TaskId)?.Leaders, m.LatestPercent is { } p ? $"{p}%" : null,
+            ]));
+        return Results.File(XlsxWriter.ToBytes([sheet]), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"overdue-{today:yyyyMMdd}.xlsx");
+    }
+
+    /// <summary>A milestone marked done by mistake is open again; the audit log keeps who, why and the old completion.</summary>
+    private static async Task<IResult> ReopenAsync(long id, HttpContext http, MilestoneQueries milestoneQueries, ProgressStore progress, TimeProvider time, CancellationToken ct)
+    {
+        var form = await PageContext.FormAsync(http, ct);
+        var milestone = await milestoneQueries.MilestoneAsync(id, ct);
+        if (milestone is null)
+        {
+            return Render.NotFound("时间节点不存在", "没有这个时间节点。");
+        }
+
+        await progress.ReopenAsync(id, form["reason"], PageContext.Actor(http), time.GetUtcNow(), ct);
+        return Results.Redirect($"/tasks/{milestone.TaskId}");
+    }
+
+    private static async Task<IResult> PauseAsync(long id, bool pause, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct)
+    {
+        await pauses.PauseTaskAsync(id, pause, PageContext.Actor(http), time.GetUtcNow(), ct);
+        return Results.Redirect($"/tasks/{id}");
+    }
+}
