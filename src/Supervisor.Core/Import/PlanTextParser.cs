@@ -8,13 +8,15 @@ public static class PlanTextParser
 
     public static ParsedDocument Parse(string text)
     {
-        var lines = SourceLine.Read(BracketedItems.Rewrite(text ?? string.Empty));
+        var tableWarnings = new List<ParseWarning>();
+        var lines = SourceLine.Read(FlattenedTables.Rewrite(BracketedItems.Rewrite(text ?? string.Empty), tableWarnings));
         var taskLevel = TaskLevelOf(lines);
         var titleIndex = FindTitleLine(lines, taskLevel, out var isFallbackTitle);
         var reader = new OutlineReader(lines, taskLevel, isFallbackTitle ? -1 : titleIndex);
         reader.Run();
 
         var warnings = reader.Warnings;
+        warnings.AddRange(tableWarnings);
         var tasks = DraftAssembler.Build(reader.Drafts, warnings);
         var title = titleIndex < 0 ? reader.TableTitle : TitleText(lines[titleIndex]);
         var year = PlanTitle.YearIn(title) ?? FirstYear(lines) ?? reader.TableYear;
