@@ -48,10 +48,12 @@ internal static class FlattenedTables
         return changed ? string.Join('\n', lines) : text;
     }
 
+    /// <summary>A header names who or when: without one of these words no line can start one.</summary>
     private static bool MayHoldHeader(string text) =>
-        text.Contains("任务", StringComparison.Ordinal) || text.Contains("目标", StringComparison.Ordinal) ||
-        text.Contains("重点工作", StringComparison.Ordinal) || text.Contains("内容", StringComparison.Ordinal) ||
-        text.Contains("事项", StringComparison.Ordinal) || text.Contains("措施", StringComparison.Ordinal);
+        text.Contains("单位", StringComparison.Ordinal) || text.Contains("部门", StringComparison.Ordinal) ||
+        text.Contains("领导", StringComparison.Ordinal) || text.Contains("时限", StringComparison.Ordinal) ||
+        text.Contains("时间", StringComparison.Ordinal) || text.Contains("节点", StringComparison.Ordinal) ||
+        text.Contains("进度", StringComparison.Ordinal) || text.Contains("牵头", StringComparison.Ordinal);
 
     private sealed record Header(List<(int Line, string Cell)> Cells, int End, int NumberColumn, int TaskColumn);
 
@@ -88,6 +90,11 @@ internal static class FlattenedTables
         if (task < 0)
         {
             task = kinds.IndexOf(ColumnKind.Target);
+        }
+
+        if (task < 0)
+        {
+            task = kinds.IndexOf(ColumnKind.Title);
         }
 
         var namesWho = kinds.Exists(k => k is ColumnKind.Lead or ColumnKind.Responsible or ColumnKind.Co or ColumnKind.Leader or ColumnKind.Deadline);

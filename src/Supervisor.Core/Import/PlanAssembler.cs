@@ -1,3 +1,4 @@
+using System.Globalization;
 using Supervisor.Core.Calendar;
 using Supervisor.Core.Milestones;
 using Supervisor.Core.Units;
@@ -47,6 +48,7 @@ public static class PlanAssembler
         string Canonical(string raw) => resolution.CanonicalByRaw.TryGetValue(raw, out var name) ? name : raw;
 
         var tasks = new List<AssembledTask>(document.Tasks.Count);
+        var conventions = new Dictionary<string, List<ParsedTask>>(StringComparer.Ordinal);
         foreach (var task in document.Tasks)
         {
             var lead = task.LeadUnits.Select(Canonical).Distinct(StringComparer.Ordinal).ToList();
@@ -58,7 +60,18 @@ public static class PlanAssembler
                 warnings.Add(new ParseWarning(task.Line, $"第{task.Code}项未写明完成时限，只生成进展报送节点"));
             }
 
+            if (plan.Convention is { } convention)
+            {
+                (conventions.TryGetValue(convention, out var list) ? list : conventions[convention] = []).Add(task);
+            }
+
             tasks.Add(new AssembledTask(task, lead, co, plan.Deadline, plan.Milestones));
+        }
+
+        foreach (var (convention, conventionTasks) in conventions)
+        {
+            warnings.Add(new ParseWarning(conventionTasks[0].Line, string.Create(CultureInfo.InvariantCulture,
+                $"完成时限写作“{convention}”的{conventionTasks.Count}项任务（{CodeList(conventionTasks)}）按年底（{year}年12月31日）跟踪：该日期是约定而非文件所写，请核对")));
         }
 
         var units = tasks.SelectMany(t => t.LeadUnits.Concat(t.CoUnits))
@@ -67,4 +80,8 @@ public static class PlanAssembler
             .ToList();
         return new AssembledPlan(title, year, tasks, units, warnings.OrderBy(w => w.Line).ToList());
     }
+
+    /// <summary>"第1、4、7项", at most ten codes named.</summary>
+    internal static string CodeList(IReadOnlyCollection<ParsedTask> tasks) =>
+        "第" + string.Join("、", tasks.Take(10).Select(t => t.Code)) + "项" + (tasks.Count > 10 ? "等" : "");
 }

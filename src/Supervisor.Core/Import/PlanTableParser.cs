@@ -42,9 +42,10 @@ internal sealed class TableHeader
 
     public required IReadOnlyDictionary<ColumnKind, int[]> Columns { get; init; }
 
-    /// <summary>The task column; a targets table (预期目标 + 责任单位, no task column) has its targets as tasks.</summary>
+    /// <summary>The task column; without one, a targets table (预期目标 + 责任单位) has its targets as tasks, a projects table its 项目名称.</summary>
     public int Task => Columns.TryGetValue(ColumnKind.Task, out var task) ? task[^1]
-        : Columns.TryGetValue(ColumnKind.Target, out var target) ? target[0] : -1;
+        : Columns.TryGetValue(ColumnKind.Target, out var target) ? target[0]
+        : Columns.TryGetValue(ColumnKind.Title, out var title) ? title[0] : -1;
 
     public int Title => Columns.TryGetValue(ColumnKind.Title, out var title) ? title[0]
         : Columns.TryGetValue(ColumnKind.Task, out var task) && task.Length > 1 ? task[0] : -1;
