@@ -17,7 +17,7 @@ public static class PlanTextParser
 
         var warnings = reader.Warnings;
         warnings.AddRange(tableWarnings);
-        var tasks = DraftAssembler.Build(reader.Drafts, warnings);
+        var tasks = DraftAssembler.Build(reader.Drafts, warnings, DocumentConventions.FirstListedLeadLine(lines));
         var title = titleIndex < 0 ? reader.TableTitle : TitleText(lines[titleIndex]);
         var year = PlanTitle.YearIn(title) ?? FirstYear(lines) ?? reader.TableYear;
         return new ParsedDocument(title, year, tasks, warnings);
@@ -225,7 +225,7 @@ internal sealed class OutlineReader(List<SourceLine> lines, NumberingLevel taskL
         }
 
         FinishItem();
-        SectionEntry.Push(sections, new SectionEntry(SectionEntry.RankOf(level), line.Numbering.Token + HeadingTitle(line), line.Numbering.Value));
+        SectionEntry.Push(sections, new SectionEntry(SectionEntry.RankOf(level), line.Numbering.Token + HeadingTitle(line), line.Numbering.Value, DocumentConventions.HeadingLead(line.Content)));
     }
 
     private void OnLabelled(SourceLine line)
@@ -296,7 +296,7 @@ internal sealed class OutlineReader(List<SourceLine> lines, NumberingLevel taskL
     }
 
     private void PushUnnumbered(SourceLine line) =>
-        SectionEntry.Push(sections, new SectionEntry(SectionEntry.UnnumberedRank, HeadingTitle(line), null));
+        SectionEntry.Push(sections, new SectionEntry(SectionEntry.UnnumberedRank, HeadingTitle(line), null, DocumentConventions.HeadingLead(line.Content)));
 
     private static string HeadingTitle(SourceLine line) => line.BoldLead ?? ChineseText.FirstSentence(line.Content);
 
