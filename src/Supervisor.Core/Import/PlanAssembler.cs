@@ -11,7 +11,11 @@ public sealed record AssembledTask(
     IReadOnlyList<string> LeadUnits,
     IReadOnlyList<string> CoUnits,
     DateOnly? Deadline,
-    IReadOnlyList<PlannedMilestone> Milestones);
+    IReadOnlyList<PlannedMilestone> Milestones)
+{
+    /// <summary>The collective references still unresolved: a "各乡镇" the directory expanded into its townships is not one.</summary>
+    public IReadOnlyList<string> UnitGroups { get; init; } = Source.UnitGroups;
+}
 
 /// <summary>A canonical unit the plan names, with the other spellings seen for it.</summary>
 public sealed record AssembledUnit(string Name, IReadOnlyList<string> Aliases);
@@ -49,11 +53,13 @@ public static class PlanAssembler
 
         var tasks = new List<AssembledTask>(document.Tasks.Count);
         var conventions = new Dictionary<string, List<ParsedTask>>(StringComparer.Ordinal);
+        var collective = new CollectiveReferences(directory);
         foreach (var task in document.Tasks)
         {
             var lead = task.LeadUnits.Select(Canonical).Distinct(StringComparer.Ordinal).ToList();
             // A unit named both lead and co (after normalisation) is accountable: lead wins.
             var co = task.CoUnits.Select(Canonical).Distinct(StringComparer.Ordinal).Where(u => !lead.Contains(u, StringComparer.Ordinal)).ToList();
+            var groups = collective.Expand(task, lead, co);
             var plan = MilestonePlanner.Plan(task.Text, task.DeadlineText, year, calendar, options);
             if (plan.Deadline is null && !plan.Ongoing && !plan.Milestones.Any(m => m.Kind == MilestoneKind.Completion))
             {
@@ -65,9 +71,10 @@ public static class PlanAssembler
                 (conventions.TryGetValue(convention, out var list) ? list : conventions[convention] = []).Add(task);
             }
 
-            tasks.Add(new AssembledTask(task, lead, co, plan.Deadline, plan.Milestones));
+            tasks.Add(new AssembledTask(task, lead, co, plan.Deadline, plan.Milestones) { UnitGroups = groups });
         }
 
+        warnings.AddRange(collective.Warnings());
         foreach (var (convention, conventionTasks) in conventions)
         {
             warnings.Add(new ParseWarning(conventionTasks[0].Line, string.Create(CultureInfo.InvariantCulture,

@@ -162,6 +162,63 @@ public static partial class UnitListParser
         return IsLevels(s);
     }
 
+    /// <summary>
+    /// The kinds of division a "各…" phrase lists ("各旗、县（市、区）人民政府" → 旗, 县, 市, 区); null when the phrase is
+    /// not "各" followed by division words only (区直各部门, 各有关单位, 相关乡镇办).
+    /// </summary>
+    public static IReadOnlyList<string>? DivisionWords(string group)
+    {
+        if (!group.StartsWith('各') || group.Length < 2)
+        {
+            return null;
+        }
+
+        var words = new List<string>();
+        foreach (var raw in group[1..].Split(['、', '，', ',', '（', '）', '(', ')'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var part = raw;
+            foreach (var suffix in AdminSuffixes)
+            {
+                if (part.Length > suffix.Length && part.EndsWith(suffix, StringComparison.Ordinal))
+                {
+                    part = part[..^suffix.Length];
+                    break;
+                }
+            }
+
+            if (!SplitLevels(part, words))
+            {
+                return null;
+            }
+        }
+
+        return words.Count == 0 ? null : words.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static bool SplitLevels(string s, List<string> into)
+    {
+        if (s.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var level in AdminLevels)
+        {
+            if (s.StartsWith(level, StringComparison.Ordinal))
+            {
+                into.Add(level);
+                if (SplitLevels(s[level.Length..], into))
+                {
+                    return true;
+                }
+
+                into.RemoveAt(into.Count - 1);
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The string is one or more administrative levels run together ("县市区", "乡镇街道").</summary>
     private static bool IsLevels(string s)
     {

@@ -71,8 +71,8 @@ public static class ImportCommands
             leaders = t.Source.Leaders,
             leadUnits = t.LeadUnits,
             coUnits = t.CoUnits,
-            unitGroups = t.Source.UnitGroups,
-            noResponsibleUnit = t.LeadUnits.Count == 0 && t.CoUnits.Count == 0 && t.Source.UnitGroups.Count == 0,
+            unitGroups = t.UnitGroups,
+            noResponsibleUnit = t.LeadUnits.Count == 0 && t.CoUnits.Count == 0 && t.UnitGroups.Count == 0,
             deadline = t.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             milestones = t.Milestones.Select(m => new
             {
@@ -93,7 +93,7 @@ public static class ImportCommands
         var read = result.File.Encoding is null ? result.File.Format.ToString().ToLowerInvariant() : $"{result.File.Format.ToString().ToLowerInvariant()}, {result.File.Encoding}";
         Console.WriteLine($"{plan.Title} ({plan.Year}) — read as {read}");
         Console.WriteLine($"  tasks: {plan.Tasks.Count}, without a responsible unit: {plan.Tasks.Count(t => t.LeadUnits.Count == 0 && t.CoUnits.Count == 0)}");
-        Console.WriteLine($"  units: {plan.Units.Count}, unit groups: {plan.Tasks.SelectMany(t => t.Source.UnitGroups).Distinct().Count()}, leaders: {plan.Tasks.SelectMany(t => t.Source.Leaders).Distinct().Count()}");
+        Console.WriteLine($"  units: {plan.Units.Count}, unit groups: {plan.Tasks.SelectMany(t => t.UnitGroups).Distinct().Count()}, leaders: {plan.Tasks.SelectMany(t => t.Source.Leaders).Distinct().Count()}");
         Console.WriteLine($"  milestones: {plan.Tasks.Sum(t => t.Milestones.Count)} ({plan.Tasks.Sum(t => t.Milestones.Count(m => m.Kind == MilestoneKind.Completion))} completion)");
         foreach (var warning in plan.Warnings.Take(50))
         {

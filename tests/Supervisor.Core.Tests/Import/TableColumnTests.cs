@@ -98,3 +98,55 @@ public class TableColumnTests
         Assert.Equal("2023-11-30", Iso(task.Deadline));
     }
 }
+
+/// <summary>Issue 15: collective references against the unit directory.</summary>
+public class CollectiveReferenceTests
+{
+    private static readonly Supervisor.Core.Units.DirectoryUnit[] Directory =
+    [
+        new("县农业农村局", []),
+        new("城关镇", [], Supervisor.Core.Units.DirectoryUnit.Township),
+        new("河口乡", [], Supervisor.Core.Units.DirectoryUnit.Township),
+        new("东城街道", [], Supervisor.Core.Units.DirectoryUnit.Township),
+    ];
+
+    private const string Plan = """
+        2024年乡村振兴重点任务
+        1.推进农村人居环境整治。（县农业农村局牵头，各乡镇（街道）负责）
+        2.开展高标准农田建设。（各乡镇负责）
+        3.推进园区安全检查。（县应急局牵头，各开发区、园区负责）
+        """;
+
+    [Fact]
+    public void TownshipGroup_ExpandsToTheDirectorysTownships_AsCoUnitsBesideALead_OrAsLeads()
+    {
+        var plan = TableColumnTests.Assemble(PlanTextParser.Parse(Plan), Directory);
+
+        Assert.Equal(["县农业农村局"], plan.Tasks[0].LeadUnits);
+        Assert.Equal(["东城街道", "城关镇", "河口乡"], plan.Tasks[0].CoUnits);
+        Assert.Empty(plan.Tasks[0].UnitGroups);
+        Assert.Equal(["东城街道", "城关镇", "河口乡"], plan.Tasks[1].LeadUnits);
+        Assert.Contains("“各乡镇（街道）”按单位通讯录展开为3个乡镇（街道）单位（第1项）", plan.Warnings.Select(w => w.Message));
+        Assert.Contains("“各乡镇”按单位通讯录展开为3个乡镇（街道）单位（第2项）", plan.Warnings.Select(w => w.Message));
+    }
+
+    [Fact]
+    public void GroupOfKindsTheDirectoryLacks_StaysOneCollectiveUnit_WithAWarningNamingTheKinds()
+    {
+        var plan = TableColumnTests.Assemble(PlanTextParser.Parse(Plan), Directory);
+
+        Assert.Equal(["各开发区、园区"], plan.Tasks[2].UnitGroups);
+        Assert.Empty(plan.Tasks[2].CoUnits);
+        Assert.DoesNotContain(plan.Units, u => u.Name.StartsWith('各') || u.Name is "园区" or "开发区");
+        Assert.Contains("“各开发区、园区”未能展开为具体单位：单位通讯录中没有“开发区”“园区”这类单位，保留为一个集体单位（第3项），请在通讯录中补充或手工指定", plan.Warnings.Select(w => w.Message));
+    }
+
+    [Fact]
+    public void WithoutTownshipsInTheDirectory_TheTownshipGroupStays_AndTheWarningSaysSo()
+    {
+        var plan = TableColumnTests.Assemble(PlanTextParser.Parse(Plan));
+
+        Assert.Equal(["各乡镇（街道）"], plan.Tasks[0].UnitGroups);
+        Assert.Contains("“各乡镇（街道）”未能展开为具体单位：单位通讯录中没有“乡镇”“街道”这类单位，保留为一个集体单位（第1项），请在通讯录中补充或手工指定", plan.Warnings.Select(w => w.Message));
+    }
+}
