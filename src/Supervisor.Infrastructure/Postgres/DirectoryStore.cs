@@ -22,6 +22,21 @@ public sealed class DirectoryStore(NpgsqlDataSource dataSource)
         return rows.Select(r => new DirectoryUnit(r.Name, r.Aliases, r.Kind)).ToList();
     }
 
+    /// <summary>Of <paramref name="names"/>, the units a reminder can reach: a contact with a phone or e-mail, or a group robot.</summary>
+    public async Task<IReadOnlySet<string>> ReachableUnitsAsync(IReadOnlyList<string> names, CancellationToken ct)
+    {
+        const string sql = """
+            select u.name
+            from units u
+            where u.name = any(@names)
+              and (exists (select 1 from contacts c where c.unit_id = u.id and (c.phone is not null or c.email is not null))
+                   or exists (select 1 from unit_robots r where r.unit_id = u.id))
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(sql, new { names = names.ToArray() }, cancellationToken: ct));
+        return rows.ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Upserts units, their aliases and contacts in one transaction; a unit's liaison/head row is replaced.</summary>
     public async Task<DirectorySummary> SaveUnitsAsync(IReadOnlyList<UnitDirectoryEntry> entries, DateTimeOffset now, CancellationToken ct)
     {

@@ -87,10 +87,22 @@ public static class ImportPage
             var plan = result.Plan;
             var body = new StringBuilder();
             body.Append("<p>").Append(Html.E($"{plan.Year} 年《{plan.Title}》：{plan.Tasks.Count} 项任务，{plan.Tasks.Sum(t => t.Milestones.Count)} 个时间节点，{plan.Units.Count} 个单位。")).Append("</p>");
+            var beforeConfirming = result.Preview?.Warnings().ToList() ?? [];
+            if (beforeConfirming.Count > 0)
+            {
+                body.Append("<section class=\"notice\"><h2>确认前请注意</h2><ul>");
+                foreach (var w in beforeConfirming)
+                {
+                    body.Append("<li>").Append(Html.E(w.Message)).Append("</li>");
+                }
+
+                body.Append("</ul></section>");
+            }
+
             body.Append("<section><h2>警告（").Append(plan.Warnings.Count).Append("）</h2><ul>");
             foreach (var w in plan.Warnings)
             {
-                body.Append("<li>第 ").Append(w.Line).Append(" 行：").Append(Html.E(w.Message)).Append("</li>");
+                body.Append("<li>").Append(w.Line > 0 ? $"第 {w.Line} 行：" : "").Append(Html.E(w.Message)).Append("</li>");
             }
 
             body.Append("</ul></section>");
