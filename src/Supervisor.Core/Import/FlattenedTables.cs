@@ -297,12 +297,12 @@ internal static class FlattenedTables
     private static string CellOf(string line)
     {
         var s = line.Trim();
-        if (s.EndsWith('|'))
+        if (s.EndsWith('|') || s.EndsWith('｜'))
         {
             s = s[..^1].TrimEnd();
         }
 
-        if (s.StartsWith('|'))
+        if (s.StartsWith('|') || s.StartsWith('｜'))
         {
             s = s[1..].TrimStart();
         }
