@@ -6,12 +6,14 @@ COPY global.json Directory.Build.props Directory.Build.targets Directory.Package
 COPY src/ src/
 COPY sql/ sql/
 COPY demo/ demo/
+COPY templates/ templates/
 COPY appsettings.json ./
 RUN dotnet publish src/Supervisor/Supervisor.csproj -c Release -o /app --nologo
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# A CJK font: the 通报's on-time chart is drawn with Chinese labels (ScottPlot finds a system font that has them).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends curl tzdata \
+ && apt-get install -y --no-install-recommends curl tzdata fonts-wqy-microhei fontconfig \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./

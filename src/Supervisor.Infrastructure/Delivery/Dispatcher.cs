@@ -47,7 +47,7 @@ public sealed partial class Dispatcher(
     public async Task<DispatchResult> RunPassAsync(TimeProvider time, string worker, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(time);
-        // Runs every two minutes on every node: when nothing is due, one query is the whole pass.
+        // Runs every few minutes on some node: when nothing is due, one query is the whole pass.
         if (!await outbox.AnythingToDoAsync(time.GetUtcNow(), ct))
         {
             return new DispatchResult(0, 0, 0, 0, 0, 0);

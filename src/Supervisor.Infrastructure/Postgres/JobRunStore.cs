@@ -57,6 +57,22 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(sql, new { id, finishedAt = finishedAt.ToUniversalTime(), outcome, error, summaryJson }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// The latest slot of <paramref name="jobName"/> recorded by a scheduled run before <paramref name="slot"/> and not
+    /// before <paramref name="since"/>; null when there is none in that window.
+    /// </summary>
+    public async Task<DateTimeOffset?> LatestScheduledSlotAsync(string jobName, DateTimeOffset since, DateTimeOffset slot, CancellationToken ct)
+    {
+        const string sql = """
+            select max(scheduled_at) from job_runs
+            where job_name = @jobName and trigger_kind = 'schedule' and scheduled_at >= @since and scheduled_at < @slot
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var latest = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            sql, new { jobName, since = since.ToUniversalTime(), slot = slot.ToUniversalTime() }, cancellationToken: ct));
+        return latest is { } l ? new DateTimeOffset(DateTime.SpecifyKind(l, DateTimeKind.Utc)) : null;
+    }
+
     /// <summary>The latest runs of one job, newest first.</summary>
     public async Task<IReadOnlyList<JobRun>> RecentAsync(string jobName, int limit, CancellationToken ct)
     {

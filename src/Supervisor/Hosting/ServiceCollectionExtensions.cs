@@ -36,6 +36,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<MilestoneScanStore>();
         services.AddSingleton<RatesStore>();
         services.AddSingleton<ProgressStore>();
+        services.AddSingleton<EvidenceStore>();
+        services.AddValidatedOptions<Web.Evidence.EvidenceOptions, Web.Evidence.EvidenceOptionsValidator>(configuration.GetSection(Web.Evidence.EvidenceOptions.Section));
         services.AddSingleton<SupervisionEngine>();
         services.AddSingleton<PlanStore>();
         services.AddSingleton<PlanExportStore>();

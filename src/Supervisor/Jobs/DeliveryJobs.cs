@@ -24,7 +24,7 @@ public sealed class UnitDigestJob(ReminderComposer composer, ImmediateDispatch d
 }
 
 /// <summary>
-/// reminder-dispatch (every two minutes by default, and at once after a compose queued messages): compose owed escalations, then send every due message — claimed under a lease,
+/// reminder-dispatch (every five minutes by default, and at once after a compose queued messages): compose owed escalations, then send every due message — claimed under a lease,
 /// sent with bounded concurrency, every attempt recorded. One pass ends when nothing is due.
 /// </summary>
 public sealed class ReminderDispatchJob(Dispatcher dispatcher) : ISupervisorJob

@@ -42,10 +42,16 @@ public sealed class HangfireJobs(JobPassRunner runner, IOptions<JobsOptions> opt
         }
         else
         {
-            var slot = options.Value.Schedules.TryGetValue(job, out var schedule) && schedule.Cron.Length > 0
-                ? JobSchedules.SlotOf(JobSchedules.Parse(schedule.Cron), zone, time)
+            var cron = options.Value.Schedules.TryGetValue(job, out var schedule) && schedule.Cron.Length > 0
+                ? JobSchedules.Parse(schedule.Cron)
                 : null;
+            var slot = cron is null ? null : JobSchedules.SlotOf(cron, zone, time);
             fire = new JobFire(job, TriggerKind.Schedule, slot ?? time, context.BackgroundJob.Id);
+            if (cron is not null && slot is { } s)
+            {
+                // Slots no node fired while this one was up (a dead node held the scheduler's lock) run first, in order.
+                await runner.CatchUpAsync(job, cron, s, JobPassRunner.NodeInstanceId, ct);
+            }
         }
 
         await RunAsync(fire, ct);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Cronos;
 using Microsoft.Extensions.Options;
 using Supervisor.Core;
 using Supervisor.Core.Calendar;
@@ -108,6 +109,61 @@ public sealed partial class JobPassRunner(
         return new JobPassOutcome(registration.Name, fire.ScheduledAt, outcome, error, result, stopwatch.Elapsed);
     }
 
+    /// <summary>The most slots <see cref="CatchUpAsync"/> runs one by one; a longer gap is downtime.</summary>
+    public const int MaxCatchUpSlots = 60;
+
+    /// <summary>
+    /// How far back a scheduled pass looks for the latest recorded slot of its job. A live cluster fails to fire slots
+    /// only while a node that died holding the scheduler's lock blocks the others (the lock timeout and a scheduler
+    /// poll); the slot recorded before that can be up to one such block older, and a job the dead node had fetched
+    /// comes back after the invisibility timeout. A gap longer than this means every node was down.
+    /// </summary>
+    public static TimeSpan CatchUpWindow(JobsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return ((options.DistributedLockTimeout + options.SchedulePollingInterval) * 2) + options.InvisibilityTimeout;
+    }
+
+    /// <summary>
+    /// Runs, one by one and in order, the slots of a job between its latest recorded slot and <paramref name="slot"/>
+    /// that no node ran, when that latest slot is within <see cref="CatchUpWindow"/>: a node died holding the
+    /// scheduler's lock, or the database blinked, while another node was up; those slots are run late rather than lost.
+    /// After a longer gap (every node was down) nothing is run here: the pass for <paramref name="slot"/> is the one
+    /// catch-up pass. Each slot is claimed like any other, so a slot another node runs meanwhile is not run twice.
+    /// </summary>
+    /// <returns>How many missed slots were run here (claimed by this call).</returns>
+    public async Task<int> CatchUpAsync(string jobName, CronExpression cron, DateTimeOffset slot, string instanceId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cron);
+        var window = CatchUpWindow(options.Value);
+        if (await runs.LatestScheduledSlotAsync(jobName, slot - window, slot, ct) is not { } latest)
+        {
+            return 0;
+        }
+
+        var missed = cron.GetOccurrences(latest, slot, zone, fromInclusive: false, toInclusive: false).Take(MaxCatchUpSlots + 1).ToList();
+        if (missed.Count == 0)
+        {
+            return 0;
+        }
+
+        if (missed.Count > MaxCatchUpSlots)
+        {
+            LogTooManyMissed(logger, jobName, latest, slot, MaxCatchUpSlots);
+            return 0;
+        }
+
+        LogCatchingUp(logger, jobName, missed.Count, latest, slot);
+        var ran = 0;
+        foreach (var occurrence in missed)
+        {
+            var outcome = await RunAsync(new JobFire(jobName, TriggerKind.Schedule, occurrence), instanceId, ct);
+            ran += outcome.Outcome == "duplicate" ? 0 : 1;
+        }
+
+        return ran;
+    }
+
     private async Task<(string Outcome, JobPassResult Result)> DecideAndRunAsync(JobRegistration registration, JobFire fire, CancellationToken ct)
     {
         // A pause holds the schedule and the product's own immediate passes; a run by hand is an explicit request.
@@ -145,6 +201,12 @@ public sealed partial class JobPassRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: slot {ScheduledAt:O} (background job {BackgroundJobId}) already has a run; nothing done on {Instance}")]
     private static partial void LogDuplicate(ILogger logger, string job, DateTimeOffset scheduledAt, string? backgroundJobId, string instance);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: {Count} slots after {Latest:O} had no run before slot {Slot:O}; running them now, late")]
+    private static partial void LogCatchingUp(ILogger logger, string job, int count, DateTimeOffset latest, DateTimeOffset slot);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: more than {Max} slots between {Latest:O} and {Slot:O} had no run; one catch-up pass for the newest")]
+    private static partial void LogTooManyMissed(ILogger logger, string job, DateTimeOffset latest, DateTimeOffset slot, int max);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: could not record the end of run {RunId} ({Outcome}); the row stays 'running'")]
     private static partial void LogFinishFailed(ILogger logger, Exception exception, string job, long runId, string outcome);

@@ -38,7 +38,8 @@ public static class JobSchedules
     /// it notices the occurrence is due (up to one polling interval late), and after downtime fires once "now" for all
     /// the occurrences it missed. Rounding down to the occurrence names the slot the same on every node and every
     /// re-fetch, which is what the once-per-slot claim in job_runs needs; after downtime it names the latest missed slot,
-    /// so the catch-up pass is one pass, for the newest slot.
+    /// so the catch-up pass is one pass, for the newest slot (slots missed while a node was up are run by
+    /// <see cref="JobPassRunner.CatchUpAsync"/>).
     /// </remarks>
     public static DateTimeOffset? SlotOf(CronExpression cron, TimeZoneInfo zone, DateTimeOffset time)
     {

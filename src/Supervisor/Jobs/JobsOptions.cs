@@ -24,13 +24,13 @@ public sealed class JobsOptions
     public int WorkerCount { get; set; } = 2;
 
     /// <summary>How often an idle worker asks the queue for a job.</summary>
-    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How often a node looks for recurring jobs (and delayed jobs) that are due.</summary>
-    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How often a node writes its heartbeat (the dashboard's 服务器 page).</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// How long a fetched job stays invisible to other workers without a sign of life. Sliding: a running pass keeps

@@ -98,6 +98,7 @@ public static class ConsoleEndpoints
         ExtensionsPage.Map(pages);
         CalendarPage.Map(pages);
         DigestsPage.Map(pages);
+        Evidence.EvidenceEndpoints.Map(pages);
         return app;
     }
 

@@ -103,6 +103,39 @@ public sealed class JobRunRecordingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SlotsMissedWhileANodeWasUp_RunLateInOrder_ButAfterDowntimeOnlyTheNewestSlotRuns()
+    {
+        var log = new PassLog();
+        using var host = Host(log, countingCron: "* * * * *");
+        var runner = host.Services.GetRequiredService<JobPassRunner>();
+        var cron = JobSchedules.Parse("* * * * *");
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value;
+
+        // 2 × (1 min lock timeout + 0.5 s poll) + 5 min invisibility.
+        Assert.Equal(TimeSpan.FromMinutes(7) + TimeSpan.FromSeconds(1), JobPassRunner.CatchUpWindow(options));
+        var first = At("2026-03-02T09:00+08:00");
+        await runner.RunAsync(new JobFire("counting", TriggerKind.Schedule, first), "node-a", CancellationToken.None);
+
+        // A node died holding the scheduler's lock: 09:01 and 09:02 were never fired; the survivor's scheduler fires
+        // 09:03. The missed slots run first, in order, each its own pass; then 09:03.
+        Assert.Equal(2, await runner.CatchUpAsync("counting", cron, At("2026-03-02T09:03+08:00"), "node-b", CancellationToken.None));
+        await runner.RunAsync(new JobFire("counting", TriggerKind.Schedule, At("2026-03-02T09:03+08:00")), "node-b", CancellationToken.None);
+
+        // The dead node's job for 09:02, fetched again, finds it claimed; asking again for 09:03 finds nothing missing.
+        Assert.Equal("duplicate", (await runner.RunAsync(new JobFire("counting", TriggerKind.Schedule, At("2026-03-02T09:02+08:00")), "node-a", CancellationToken.None)).Outcome);
+        Assert.Equal(0, await runner.CatchUpAsync("counting", cron, At("2026-03-02T09:03+08:00"), "node-a", CancellationToken.None));
+
+        // Every node was down from 09:04 to 12:00: the 12:00 pass is the one catch-up pass, nothing in between runs.
+        Assert.Equal(0, await runner.CatchUpAsync("counting", cron, At("2026-03-02T12:00+08:00"), "node-a", CancellationToken.None));
+        await runner.RunAsync(new JobFire("counting", TriggerKind.Schedule, At("2026-03-02T12:00+08:00")), "node-a", CancellationToken.None);
+
+        Assert.Equal(
+            [first, At("2026-03-02T09:01+08:00"), At("2026-03-02T09:02+08:00"), At("2026-03-02T09:03+08:00"), At("2026-03-02T12:00+08:00")],
+            log.Passes.Select(p => p.ScheduledAt));
+        Assert.Equal(5, (await RunsAsync("counting")).Count(r => r.Outcome == "succeeded" && r.TriggerKind == "schedule"));
+    }
+
+    [Fact]
     public async Task ScheduledPasses_FollowTheWorkingDayRule_OnTheSlotsLocalDate()
     {
         var log = new PassLog();

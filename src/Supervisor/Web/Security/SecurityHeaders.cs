@@ -22,6 +22,12 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
         + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>
+    /// 佐证材料 served back (<see cref="Evidence.EvidenceEndpoints.Path"/>): nothing may run or load, even if a browser
+    /// opened a file as a page; an image opened on its own still shows.
+    /// </summary>
+    public const string EvidencePolicy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((http, next) =>
     {
         http.Response.OnStarting(() =>
@@ -37,7 +43,9 @@ public static class SecurityHeaders
         var path = http.Request.Path;
         var headers = http.Response.Headers;
         var hangfire = path.StartsWithSegments(HangfireDashboardPath);
-        headers.ContentSecurityPolicy = hangfire ? HangfireDashboardPolicy : ConsolePolicy;
+        headers.ContentSecurityPolicy = hangfire ? HangfireDashboardPolicy
+            : path.StartsWithSegments(Evidence.EvidenceEndpoints.Path) ? EvidencePolicy
+            : ConsolePolicy;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
