@@ -42,7 +42,10 @@ internal sealed class TableHeader
 
     public required IReadOnlyDictionary<ColumnKind, int[]> Columns { get; init; }
 
-    public int Task => Columns.TryGetValue(ColumnKind.Task, out var task) ? task[^1] : -1;
+    /// <summary>The task column; without one, a targets table (预期目标 + 责任单位) has its targets as tasks, a projects table its 项目名称.</summary>
+    public int Task => Columns.TryGetValue(ColumnKind.Task, out var task) ? task[^1]
+        : Columns.TryGetValue(ColumnKind.Target, out var target) ? target[0]
+        : Columns.TryGetValue(ColumnKind.Title, out var title) ? title[0] : -1;
 
     public int Title => Columns.TryGetValue(ColumnKind.Title, out var title) ? title[0]
         : Columns.TryGetValue(ColumnKind.Task, out var task) && task.Length > 1 ? task[0] : -1;
@@ -178,7 +181,7 @@ internal static class TableReader
             return ColumnKind.Leader;
         }
 
-        if (ContainsAny(h, "时限", "时间", "节点", "期限", "截止"))
+        if (ContainsAny(h, "时限", "时间", "节点", "期限", "截止", "进度安排", "进度计划", "推进计划", "计划安排"))
         {
             return ColumnKind.Deadline;
         }
@@ -308,13 +311,20 @@ internal static class TableReader
         var deadline = string.Join("；", header.Of(ColumnKind.Deadline).Select(c => Cell(cells, c)).Where(cell => cell.Length > 0));
         var target = string.Join("\n", header.Of(ColumnKind.Target).Select(c => Cell(cells, c)).Where(cell => cell.Length > 0));
         var titleCell = Cell(cells, header.Title);
+        var targetTitle = string.Empty;
+        if (header.Title < 0 && header.Of(ColumnKind.Target).FirstOrDefault(header.Task) is var targetColumn && targetColumn != header.Task)
+        {
+            // 预期目标 beside 工作任务: the target is what the office calls the task by.
+            targetTitle = ChineseText.FirstSentence(Cell(cells, targetColumn), 60);
+        }
+
         var number = ChineseText.TrimPunctuation(Cell(cells, header.Number));
         var numbering = Numbering.Parse(number + ".");
         return new TaskDraft
         {
             Number = number.Length == 0 ? null : numbering.Level == NumberingLevel.Item ? numbering.Value : number,
             Sections = SectionsOf(Cell(cells, header.Of(ColumnKind.Section).FirstOrDefault(-1)), sections),
-            Title = titleCell.Length > 0 ? ChineseText.FirstSentence(titleCell, 60) : ChineseText.FirstSentence(text),
+            Title = titleCell.Length > 0 ? ChineseText.FirstSentence(titleCell, 60) : targetTitle.Length > 0 ? targetTitle : ChineseText.FirstSentence(text),
             Text = titleCell.Length > 0 && !text.StartsWith(titleCell, StringComparison.Ordinal) ? titleCell + "\n" + text : text,
             Responsibility = responsibility,
             DeadlineText = deadline.Length == 0 ? responsibility.DeadlineText : deadline,

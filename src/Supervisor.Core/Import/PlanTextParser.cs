@@ -8,14 +8,16 @@ public static class PlanTextParser
 
     public static ParsedDocument Parse(string text)
     {
-        var lines = SourceLine.Read(BracketedItems.Rewrite(text ?? string.Empty));
+        var tableWarnings = new List<ParseWarning>();
+        var lines = SourceLine.Read(FlattenedTables.Rewrite(BracketedItems.Rewrite(text ?? string.Empty), tableWarnings));
         var taskLevel = TaskLevelOf(lines);
         var titleIndex = FindTitleLine(lines, taskLevel, out var isFallbackTitle);
         var reader = new OutlineReader(lines, taskLevel, isFallbackTitle ? -1 : titleIndex);
         reader.Run();
 
         var warnings = reader.Warnings;
-        var tasks = DraftAssembler.Build(reader.Drafts, warnings);
+        warnings.AddRange(tableWarnings);
+        var tasks = DraftAssembler.Build(reader.Drafts, warnings, DocumentConventions.FirstListedLeadLine(lines));
         var title = titleIndex < 0 ? reader.TableTitle : TitleText(lines[titleIndex]);
         var year = PlanTitle.YearIn(title) ?? FirstYear(lines) ?? reader.TableYear;
         return new ParsedDocument(title, year, tasks, warnings);
@@ -223,7 +225,7 @@ internal sealed class OutlineReader(List<SourceLine> lines, NumberingLevel taskL
         }
 
         FinishItem();
-        SectionEntry.Push(sections, new SectionEntry(SectionEntry.RankOf(level), line.Numbering.Token + HeadingTitle(line), line.Numbering.Value));
+        SectionEntry.Push(sections, new SectionEntry(SectionEntry.RankOf(level), line.Numbering.Token + HeadingTitle(line), line.Numbering.Value, DocumentConventions.HeadingLead(line.Content)));
     }
 
     private void OnLabelled(SourceLine line)
@@ -294,7 +296,7 @@ internal sealed class OutlineReader(List<SourceLine> lines, NumberingLevel taskL
     }
 
     private void PushUnnumbered(SourceLine line) =>
-        SectionEntry.Push(sections, new SectionEntry(SectionEntry.UnnumberedRank, HeadingTitle(line), null));
+        SectionEntry.Push(sections, new SectionEntry(SectionEntry.UnnumberedRank, HeadingTitle(line), null, DocumentConventions.HeadingLead(line.Content)));
 
     private static string HeadingTitle(SourceLine line) => line.BoldLead ?? ChineseText.FirstSentence(line.Content);
 

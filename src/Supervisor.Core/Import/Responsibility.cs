@@ -42,9 +42,13 @@ internal sealed class Responsibility
         }
     }
 
+    /// <summary>Some list ended "等有关部门" / "等相关单位": the task names only part of who takes part.</summary>
+    public bool OpenEnded { get; private set; }
+
     public void AddUnits(string list, UnitRole role)
     {
         var parsed = UnitListParser.Parse(list);
+        OpenEnded |= parsed.OpenEnded;
         foreach (var unit in parsed.Units)
         {
             // "区发改局（牵头）、区财政局" marks the lead inside a plain list.
@@ -67,16 +71,22 @@ internal sealed class Responsibility
         }
     }
 
-    public ResolvedResponsibility Resolve()
+    /// <summary>
+    /// Roles as the task states them. <paramref name="firstListedLeads"/>: the document declared "排在第一位的为牵头单位",
+    /// so of units listed without a lead, the first leads and the others are co-responsible.
+    /// </summary>
+    public ResolvedResponsibility Resolve(bool firstListedLeads = false)
     {
         var leadUnits = new List<string>(lead);
         var coUnits = new List<string>();
-        foreach (var unit in lead.Count == 0 ? responsible : [])
+        var byConvention = firstListedLeads && lead.Count == 0 && responsible.Count > 1;
+        var responsibleAsLead = lead.Count == 0 ? (byConvention ? responsible.Take(1) : responsible) : [];
+        foreach (var unit in responsibleAsLead)
         {
             AddDistinct(leadUnits, unit);
         }
 
-        foreach (var unit in (lead.Count == 0 ? [] : responsible).Concat(co))
+        foreach (var unit in (lead.Count == 0 ? (byConvention ? responsible.Skip(1) : []) : responsible).Concat(co))
         {
             if (!leadUnits.Contains(unit, StringComparer.Ordinal))
             {
@@ -84,7 +94,11 @@ internal sealed class Responsibility
             }
         }
 
-        return new ResolvedResponsibility(leaders.ToArray(), leadUnits, coUnits, groups.ToArray());
+        return new ResolvedResponsibility(leaders.ToArray(), leadUnits, coUnits, groups.ToArray())
+        {
+            FirstListedLead = byConvention,
+            OpenEnded = OpenEnded,
+        };
     }
 
     private static string StripLeadMark(string unit)
@@ -131,4 +145,10 @@ internal sealed record ResolvedResponsibility(
     IReadOnlyList<string> Leaders,
     IReadOnlyList<string> LeadUnits,
     IReadOnlyList<string> CoUnits,
-    IReadOnlyList<string> UnitGroups);
+    IReadOnlyList<string> UnitGroups)
+{
+    /// <summary>The lead was chosen by the document's "排在第一位的为牵头单位" rule.</summary>
+    public bool FirstListedLead { get; init; }
+
+    public bool OpenEnded { get; init; }
+}

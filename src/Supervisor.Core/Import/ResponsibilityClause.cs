@@ -290,7 +290,8 @@ internal static class ResponsibilityClause
             {
                 PatternRole.Lead => UnitRole.Lead,
                 PatternRole.Co => UnitRole.Co,
-                _ => hasLead ? UnitRole.Co : UnitRole.Lead,
+                // "（A、B、C负责）": all lead, unless the document declared its first-listed unit the lead.
+                _ => hasLead ? UnitRole.Co : UnitRole.Responsible,
             };
             into.AddUnits(StripModifiers(units), unitRole);
         }

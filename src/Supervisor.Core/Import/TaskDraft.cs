@@ -6,7 +6,7 @@ namespace Supervisor.Core.Import;
 /// A heading a task sits under. <see cref="Rank"/> orders levels (一、 = 1, （一） = 2, unnumbered sub-heading = 3);
 /// <see cref="Value"/> is the number in digits for numbered headings, null for unnumbered ones.
 /// </summary>
-internal sealed record SectionEntry(int Rank, string Title, string? Value)
+internal sealed record SectionEntry(int Rank, string Title, string? Value, IReadOnlyList<string>? LeadUnits = null)
 {
     public const int UnnumberedRank = 3;
 
@@ -55,14 +55,24 @@ internal sealed class TaskDraft
 /// <summary>Turns drafts into tasks: unique codes, resolved roles, targets, a warning for every task without a unit.</summary>
 internal static class DraftAssembler
 {
-    public static List<ParsedTask> Build(IReadOnlyList<TaskDraft> drafts, List<ParseWarning> warnings)
+    /// <summary><paramref name="firstListedLeadLine"/>: the line declaring "排在第一位的为牵头单位", applied to the items after it.</summary>
+    public static List<ParsedTask> Build(IReadOnlyList<TaskDraft> drafts, List<ParseWarning> warnings, int? firstListedLeadLine = null)
     {
         var codes = AssignCodes(drafts);
         var tasks = new List<ParsedTask>(drafts.Count);
+        var byConvention = new List<ParsedTask>();
+        var openEnded = new List<ParsedTask>();
+        var inherited = new Dictionary<SectionEntry, List<ParsedTask>>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < drafts.Count; i++)
         {
             var draft = drafts[i];
-            var roles = draft.Responsibility.Resolve();
+            var roles = draft.Responsibility.Resolve(firstListedLeads: firstListedLeadLine < draft.Line);
+            // An item that names no unit: the lead its section heading names answers for it.
+            var leadSection = roles.LeadUnits.Count == 0 && roles.CoUnits.Count == 0 && roles.UnitGroups.Count == 0
+                ? draft.Sections.LastOrDefault(section => section.LeadUnits is not null)
+                : null;
+            var leadUnits = leadSection?.LeadUnits ?? roles.LeadUnits;
+
             var targets = TargetExtractor.Extract(draft.Text);
             if (!string.IsNullOrWhiteSpace(draft.TargetText))
             {
@@ -76,7 +86,7 @@ internal static class DraftAssembler
                 Text = draft.Text,
                 SectionPath = [.. draft.Sections.Select(section => section.Title)],
                 Leaders = roles.Leaders,
-                LeadUnits = roles.LeadUnits,
+                LeadUnits = leadUnits,
                 CoUnits = roles.CoUnits,
                 UnitGroups = roles.UnitGroups,
                 DeadlineText = draft.DeadlineText ?? draft.Responsibility.DeadlineText,
@@ -88,6 +98,39 @@ internal static class DraftAssembler
             {
                 warnings.Add(new ParseWarning(task.Line, $"第{task.Code}项“{Shorten(task.Title)}”未找到责任单位，请手工指定"));
             }
+
+            if (roles.FirstListedLead)
+            {
+                byConvention.Add(task);
+            }
+
+            if (roles.OpenEnded)
+            {
+                openEnded.Add(task);
+            }
+
+            if (leadSection is not null)
+            {
+                (inherited.TryGetValue(leadSection, out var list) ? list : inherited[leadSection] = []).Add(task);
+            }
+        }
+
+        if (byConvention.Count > 0)
+        {
+            warnings.Add(new ParseWarning(firstListedLeadLine!.Value, string.Create(CultureInfo.InvariantCulture,
+                $"按文件约定“排在第一位的为牵头单位”，{byConvention.Count}项任务（{PlanAssembler.CodeList(byConvention)}）所列的第一个单位定为牵头单位，其余为配合单位")));
+        }
+
+        foreach (var (section, sectionTasks) in inherited)
+        {
+            warnings.Add(new ParseWarning(sectionTasks[0].Line, string.Create(CultureInfo.InvariantCulture,
+                $"“{Shorten(section.Title)}”下的{sectionTasks.Count}项任务（{PlanAssembler.CodeList(sectionTasks)}）未写责任单位，按标题定为{string.Join("、", section.LeadUnits!)}牵头")));
+        }
+
+        if (openEnded.Count > 0)
+        {
+            warnings.Add(new ParseWarning(openEnded[0].Line, string.Create(CultureInfo.InvariantCulture,
+                $"{openEnded.Count}项任务（{PlanAssembler.CodeList(openEnded)}）的单位名单以“等有关部门”“等相关单位”之类结尾：名单未列全，只导入了写明的单位，请核对是否需要补充")));
         }
 
         return tasks;

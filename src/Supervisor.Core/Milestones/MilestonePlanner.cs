@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Supervisor.Core.Calendar;
+using Supervisor.Core.Import;
 
 namespace Supervisor.Core.Milestones;
 
@@ -19,6 +20,12 @@ public sealed record MilestonePlan(DateOnly? Deadline, IReadOnlyList<PlannedMile
 {
     /// <summary>The task says it never ends (长期坚持, 常态化…) and names no date: no deadline, and nothing to warn about.</summary>
     public bool Ongoing { get; init; }
+
+    /// <summary>
+    /// The deadline column's words when the date is a convention rather than written ("全年", "长期", "持续推进": year
+    /// end), so the office is told which dates it should check.
+    /// </summary>
+    public string? Convention { get; init; }
 }
 
 /// <summary>Turns a task's text and deadline column into its completion and progress-report milestones.</summary>
@@ -46,15 +53,27 @@ public static partial class MilestonePlanner
         // The deadline column, when it says anything, decides the final deadline; the text adds the steps before it.
         DateOnly? deadline;
         bool ongoing;
+        string? convention = null;
         if (columnScan is { Hits.Count: > 0 })
         {
             deadline = columnScan.Hits.Max(h => h.Date);
             ongoing = false;
+            if (columnScan.Hits.Any(h => h.Date == deadline && h.Phrase.StartsWith("全年", StringComparison.Ordinal)))
+            {
+                convention = "全年";
+            }
         }
         else if (columnScan is { Ongoing: true })
         {
-            deadline = null;
-            ongoing = true;
+            // A 完成时限 of "长期" or "持续推进" in a year's plan is checked at the year's end: the office follows it
+            // like any other task, and is told the date is a convention.
+            deadline = new DateOnly(planYear, 12, 31);
+            ongoing = false;
+            convention = ChineseText.TrimPunctuation(deadlineText!.Trim());
+            if (convention.Length > 12)
+            {
+                convention = convention[..12] + "…";
+            }
         }
         else
         {
@@ -63,13 +82,18 @@ public static partial class MilestonePlanner
         }
 
         // Titles come from the text around a phrase; the column has none, so a text hit on the same date is preferred.
-        var steps = (columnScan?.Hits ?? []).Select(h => (Hit: h, Action: ""))
+        var steps = (columnScan?.Hits ?? []).Select(h => (Hit: h, Action: ActionAround(deadlineText!, h)))
             .Concat(textScan.Hits.Select(h => (Hit: h, Action: ActionAround(text, h))))
             .Where(s => deadline is null || s.Hit.Date <= deadline)
             .GroupBy(s => s.Hit.Date)
             .Select(g => (Date: g.Key, Step: g.FirstOrDefault(s => s.Action.Length > 0, g.First())))
             .OrderBy(s => s.Date)
             .ToList();
+
+        if (convention is not null && !steps.Exists(s => s.Date == deadline))
+        {
+            steps.Add((deadline!.Value, (new DeadlineHit(deadline.Value, convention, 0), "")));
+        }
 
         var milestones = new List<PlannedMilestone>();
         var intermediate = 0;
@@ -85,7 +109,7 @@ public static partial class MilestonePlanner
 
         milestones.AddRange(Reports(planYear, deadline, calendar, options));
         milestones.Sort((a, b) => a.Due != b.Due ? a.Due.CompareTo(b.Due) : string.CompareOrdinal(a.Key, b.Key));
-        return new MilestonePlan(deadline, milestones) { Ongoing = ongoing };
+        return new MilestonePlan(deadline, milestones) { Ongoing = ongoing, Convention = convention };
     }
 
     private static IEnumerable<PlannedMilestone> Reports(int planYear, DateOnly? deadline, WorkingCalendar calendar, MilestoneOptions options)
@@ -151,7 +175,20 @@ public static partial class MilestonePlanner
         var end = afterEnd < 0 ? text.Length : hit.End + afterEnd;
 
         var after = Clean(text[hit.End..end]);
-        return after.Length > 0 ? after : Clean(text[start..hit.Index]);
+        if (after.Length > 0)
+        {
+            return after;
+        }
+
+        var before = Clean(text[start..hit.Index]);
+        if (before.Length > 0 || end >= text.Length || text[end] is not ('，' or ',' or '：' or ':'))
+        {
+            return before;
+        }
+
+        // "①4月底前，完成选址。": the step is the clause after the comma.
+        var nextEnd = text.AsSpan(end + 1).IndexOfAny(ClauseBreaks);
+        return Clean(text[(end + 1)..(nextEnd < 0 ? text.Length : end + 1 + nextEnd)]);
     }
 
     private static string Clean(string words)

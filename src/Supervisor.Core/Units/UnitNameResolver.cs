@@ -3,7 +3,12 @@ using System.Text;
 namespace Supervisor.Core.Units;
 
 /// <summary>A unit of the directory, with its aliases.</summary>
-public sealed record DirectoryUnit(string Name, IReadOnlyList<string> Aliases);
+/// <summary>A unit of the directory; <see cref="Kind"/> as stored (department, township, enterprise, agency, other).</summary>
+public sealed record DirectoryUnit(string Name, IReadOnlyList<string> Aliases, string Kind = DirectoryUnit.Department)
+{
+    public const string Department = "department";
+    public const string Township = "township";
+}
 
 /// <summary>Maps every raw name seen in a plan to a canonical unit name; <see cref="Aliases"/> lists the other spellings per canonical name.</summary>
 public sealed record UnitResolution(IReadOnlyDictionary<string, string> CanonicalByRaw, IReadOnlyDictionary<string, IReadOnlyList<string>> Aliases);

@@ -99,11 +99,19 @@ public static partial class PdfReader
             return [];
         }
 
+        // The right edge of the text: the longest line — unless no line comes near the page's right side (a page of
+        // short lines, such as a table flattened to one cell per line), where no line was wrapped by the page.
         var right = rows.Max(r => r.Max(l => l.EndBaseLine.X));
+        if (right < page.Width * 0.7)
+        {
+            right = double.MaxValue;
+        }
+
         var lines = new List<PdfLine>(rows.Count);
         var first = true;
-        foreach (var row in rows)
+        for (var r = 0; r < rows.Count; r++)
         {
+            var row = rows[r];
             row.Sort((a, b) => a.StartBaseLine.X.CompareTo(b.StartBaseLine.X));
             var text = new StringBuilder();
             Letter? previous = null;
@@ -118,8 +126,9 @@ public static partial class PdfReader
                 previous = letter;
             }
 
+            // Page numbers are the page's first or last line; a number between lines is a flattened table's 序号.
             var line = text.ToString().Trim();
-            if (PageNumber().IsMatch(line))
+            if ((r == 0 || r == rows.Count - 1) && PageNumber().IsMatch(line))
             {
                 continue;
             }
@@ -141,16 +150,22 @@ public static partial class PdfReader
             var line = lines[i];
             text.Append(line.Text.Replace('|', '｜'));
             var next = i + 1 < lines.Count ? lines[i + 1].Text : null;
-            var wrapped = line.ReachesMargin && next is not null && !StartsBlock().IsMatch(next);
+            // A line ending in "|" is a cell of a copied grid: its end is the author's.
+            var wrapped = line.ReachesMargin && next is not null && !StartsBlock().IsMatch(next) && !line.Text.EndsWith('|') && !EndsBeforeACell(line.Text, next);
             text.Append(wrapped ? "" : "\n");
         }
 
         return text.ToString();
     }
 
+    /// <summary>A sentence ends at the margin and the next line is a short fragment without punctuation: a table cell or heading, not the rest of a paragraph.</summary>
+    private static bool EndsBeforeACell(string line, string next) =>
+        line.Length > 0 && line[^1] is '。' or '；' or '！' or '？' && next.Length <= 12 && !next.Any(char.IsPunctuation);
+
     [GeneratedRegex(@"^[\s\-—–－]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d{1,4})?[\s\-—–－]*$")]
     private static partial Regex PageNumber();
 
-    [GeneratedRegex(@"^(\d{1,3}[\.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十\d]{1,3}[章节条部分]|[①-⑳]|\|)")]
+    // A row number alone on its line ("12") is the first cell of a flattened table's row.
+    [GeneratedRegex(@"^(\d{1,4}\s*[|｜]?$|\d{1,3}[\.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十\d]{1,3}[章节条部分]|[①-⑳]|\|)")]
     private static partial Regex StartsBlock();
 }

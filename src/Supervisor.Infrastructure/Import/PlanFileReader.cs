@@ -61,6 +61,7 @@ public static class PlanFileReader
             case PlanFileFormat.Docx:
                 return new PlanFile(PlanTextParser.Parse(DocxReader.Read(bytes, name, limits)), format, null);
             case PlanFileFormat.Pdf:
+                PdfStreamGuard.Check(bytes, name, limits);
                 return new PlanFile(PlanTextParser.Parse(PdfReader.Read(bytes, name)), format, null);
             case PlanFileFormat.Html:
                 var (html, htmlEncoding) = HtmlReader.Read(bytes, name, limits.MaxCells);

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Supervisor.Core;
 using Supervisor.Core.Calendar;
+using Supervisor.Core.Engine;
 using Supervisor.Core.Import;
 using Supervisor.Core.Milestones;
 using Supervisor.Core.Units;
@@ -12,10 +13,22 @@ namespace Supervisor.Infrastructure.Import;
 
 public sealed record PlanImportRequest(string Path, int? Year, string? Title, PlanFileFormat Format, bool DryRun);
 
-public sealed record PlanImportResult(AssembledPlan Plan, PlanFile File, ImportSummary? Summary);
+public sealed record PlanImportResult(AssembledPlan Plan, PlanFile File, ImportSummary? Summary)
+{
+    /// <summary>Overdue milestones, reminders the next scan would record, unreachable units: shown before confirming.</summary>
+    public ImportPreview? Preview { get; init; }
+}
 
 /// <summary>File → parse → normalise against the directory → milestones on the calendar → one transaction.</summary>
-public sealed partial class PlanImportService(DirectoryStore directory, CalendarStore calendar, PlanStore plans, IOptions<MilestoneOptions> milestoneOptions, IOptions<ImportOptions> importOptions, TimeProvider time)
+public sealed partial class PlanImportService(
+    DirectoryStore directory,
+    CalendarStore calendar,
+    PlanStore plans,
+    IOptions<MilestoneOptions> milestoneOptions,
+    IOptions<ImportOptions> importOptions,
+    IOptions<SupervisionOptions> supervisionOptions,
+    TimeZoneInfo zone,
+    TimeProvider time)
 {
     /// <summary>The warning a dry run without a database adds, so nobody mistakes its unit names for the directory's.</summary>
     public const string OfflineWarning = "未连接数据库：单位名称只在本文件内相互归并，未对照单位通讯录；工作日按随程序发布的 2023–2026 年官方日历计算";
@@ -31,23 +44,37 @@ public sealed partial class PlanImportService(DirectoryStore directory, Calendar
     public async Task<PlanImportResult> ImportAsync(PlanFile file, string source, int? year, string? title, bool dryRun, CancellationToken ct)
     {
         var (planYear, planTitle) = YearAndTitle(file, source, year, title);
+        var workingCalendar = await calendar.LoadAsync(ct);
         var assembled = PlanAssembler.Assemble(
-            file.Document, planTitle, planYear, await directory.LoadDirectoryAsync(ct), await calendar.LoadAsync(ct), milestoneOptions.Value);
+            file.Document, planTitle, planYear, await directory.LoadDirectoryAsync(ct), workingCalendar, milestoneOptions.Value);
+        var reachable = await directory.ReachableUnitsAsync(assembled.Units.Select(u => u.Name).ToList(), ct);
+        var preview = ImportPreview.Of(assembled, LocalToday(time, zone), workingCalendar, supervisionOptions.Value, reachable);
         var summary = dryRun ? null : await plans.SaveAsync(assembled, source, time.GetUtcNow(), ct);
-        return new PlanImportResult(assembled, file, summary);
+        return new PlanImportResult(assembled, file, summary) { Preview = preview };
     }
+
+    private static DateOnly LocalToday(TimeProvider time, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
 
     /// <summary>
     /// A dry run for someone who has only the document: no directory (units are normalised among themselves) and the
     /// calendar shipped in the migrations instead of the database's; one warning says so.
     /// </summary>
-    public static PlanImportResult DryRunWithoutDatabase(PlanImportRequest request, MilestoneOptions milestones, ImportOptions limits)
+    public static PlanImportResult DryRunWithoutDatabase(PlanImportRequest request, MilestoneOptions milestones, ImportOptions limits) =>
+        DryRunWithoutDatabase(request, milestones, limits, null, null, null);
+
+    /// <summary>With <paramref name="time"/>, <paramref name="zone"/> and <paramref name="supervision"/>, also what the next scan would owe (no reachability: no directory).</summary>
+    public static PlanImportResult DryRunWithoutDatabase(
+        PlanImportRequest request, MilestoneOptions milestones, ImportOptions limits, SupervisionOptions? supervision, TimeZoneInfo? zone, TimeProvider? time)
     {
         var file = PlanFileReader.Read(request.Path, limits, request.Format);
         var (planYear, planTitle) = YearAndTitle(file, Path.GetFileName(request.Path), request.Year, request.Title);
         var assembled = PlanAssembler.Assemble(file.Document, planTitle, planYear, Array.Empty<DirectoryUnit>(), ShippedCalendar.Value, milestones);
         assembled = assembled with { Warnings = [new ParseWarning(0, OfflineWarning), .. assembled.Warnings] };
-        return new PlanImportResult(assembled, file, null);
+        var preview = supervision is null || zone is null || time is null
+            ? null
+            : ImportPreview.Of(assembled, LocalToday(time, zone), ShippedCalendar.Value, supervision, reachable: null);
+        return new PlanImportResult(assembled, file, null) { Preview = preview };
     }
 
     private static (int Year, string Title) YearAndTitle(PlanFile file, string source, int? year, string? title)

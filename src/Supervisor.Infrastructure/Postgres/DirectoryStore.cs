@@ -12,14 +12,29 @@ public sealed class DirectoryStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<DirectoryUnit>> LoadDirectoryAsync(CancellationToken ct)
     {
         const string sql = """
-            select u.name, coalesce(array_agg(a.alias order by a.alias) filter (where a.alias is not null), '{}') as aliases
+            select u.name, coalesce(array_agg(a.alias order by a.alias) filter (where a.alias is not null), '{}') as aliases, u.kind
             from units u left join unit_aliases a on a.unit_id = u.id
-            group by u.id, u.name
+            group by u.id, u.name, u.kind
             order by u.name
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(string Name, string[] Aliases)>(new CommandDefinition(sql, cancellationToken: ct));
-        return rows.Select(r => new DirectoryUnit(r.Name, r.Aliases)).ToList();
+        var rows = await connection.QueryAsync<(string Name, string[] Aliases, string Kind)>(new CommandDefinition(sql, cancellationToken: ct));
+        return rows.Select(r => new DirectoryUnit(r.Name, r.Aliases, r.Kind)).ToList();
+    }
+
+    /// <summary>Of <paramref name="names"/>, the units a reminder can reach: a contact with a phone or e-mail, or a group robot.</summary>
+    public async Task<IReadOnlySet<string>> ReachableUnitsAsync(IReadOnlyList<string> names, CancellationToken ct)
+    {
+        const string sql = """
+            select u.name
+            from units u
+            where u.name = any(@names)
+              and (exists (select 1 from contacts c where c.unit_id = u.id and (c.phone is not null or c.email is not null))
+                   or exists (select 1 from unit_robots r where r.unit_id = u.id))
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(sql, new { names = names.ToArray() }, cancellationToken: ct));
+        return rows.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Upserts units, their aliases and contacts in one transaction; a unit's liaison/head row is replaced.</summary>

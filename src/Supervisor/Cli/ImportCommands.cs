@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Supervisor.Core;
 using Supervisor.Core.Calendar;
+using Supervisor.Core.Engine;
 using Supervisor.Core.Import;
 using Supervisor.Core.Milestones;
 using Supervisor.Core.Units;
@@ -41,7 +42,8 @@ public static class ImportCommands
                 var request = new PlanImportRequest(path, parse.GetValue(year), parse.GetValue(title), parse.GetValue(format), parse.GetValue(dryRun));
                 var result = request.DryRun && !CliHost.HasDatabase(services)
                     ? PlanImportService.DryRunWithoutDatabase(
-                        request, services.GetRequiredService<IOptions<MilestoneOptions>>().Value, services.GetRequiredService<IOptions<ImportOptions>>().Value)
+                        request, services.GetRequiredService<IOptions<MilestoneOptions>>().Value, services.GetRequiredService<IOptions<ImportOptions>>().Value,
+                        services.GetRequiredService<IOptions<SupervisionOptions>>().Value, services.GetRequiredService<TimeZoneInfo>(), services.GetRequiredService<TimeProvider>())
                     : await services.GetRequiredService<PlanImportService>().ImportAsync(request, token);
                 if (quiet)
                 {
@@ -71,8 +73,8 @@ public static class ImportCommands
             leaders = t.Source.Leaders,
             leadUnits = t.LeadUnits,
             coUnits = t.CoUnits,
-            unitGroups = t.Source.UnitGroups,
-            noResponsibleUnit = t.LeadUnits.Count == 0 && t.CoUnits.Count == 0 && t.Source.UnitGroups.Count == 0,
+            unitGroups = t.UnitGroups,
+            noResponsibleUnit = t.LeadUnits.Count == 0 && t.CoUnits.Count == 0 && t.UnitGroups.Count == 0,
             deadline = t.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             milestones = t.Milestones.Select(m => new
             {
@@ -84,6 +86,15 @@ public static class ImportCommands
         }),
         units = result.Plan.Units.Select(u => new { name = u.Name, aliases = u.Aliases }),
         warnings = result.Plan.Warnings.Select(w => new { line = w.Line, message = w.Message }),
+        preview = result.Preview is not { } p ? null : new
+        {
+            overdue = p.Overdue,
+            earliestOverdue = p.EarliestOverdue?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            dueSoon = p.DueSoon,
+            reminders = new { level1 = p.Level1, level2 = p.Level2, level3 = p.Level3 },
+            unreachableUnits = p.UnreachableUnits,
+            warnings = p.Warnings().Select(w => w.Message),
+        },
         import = result.Summary,
     };
 
@@ -93,7 +104,7 @@ public static class ImportCommands
         var read = result.File.Encoding is null ? result.File.Format.ToString().ToLowerInvariant() : $"{result.File.Format.ToString().ToLowerInvariant()}, {result.File.Encoding}";
         Console.WriteLine($"{plan.Title} ({plan.Year}) — read as {read}");
         Console.WriteLine($"  tasks: {plan.Tasks.Count}, without a responsible unit: {plan.Tasks.Count(t => t.LeadUnits.Count == 0 && t.CoUnits.Count == 0)}");
-        Console.WriteLine($"  units: {plan.Units.Count}, unit groups: {plan.Tasks.SelectMany(t => t.Source.UnitGroups).Distinct().Count()}, leaders: {plan.Tasks.SelectMany(t => t.Source.Leaders).Distinct().Count()}");
+        Console.WriteLine($"  units: {plan.Units.Count}, unit groups: {plan.Tasks.SelectMany(t => t.UnitGroups).Distinct().Count()}, leaders: {plan.Tasks.SelectMany(t => t.Source.Leaders).Distinct().Count()}");
         Console.WriteLine($"  milestones: {plan.Tasks.Sum(t => t.Milestones.Count)} ({plan.Tasks.Sum(t => t.Milestones.Count(m => m.Kind == MilestoneKind.Completion))} completion)");
         foreach (var warning in plan.Warnings.Take(50))
         {
@@ -103,6 +114,11 @@ public static class ImportCommands
         if (plan.Warnings.Count > 50)
         {
             Console.WriteLine($"  … {plan.Warnings.Count - 50} more warnings (--json lists all)");
+        }
+
+        foreach (var warning in result.Preview?.Warnings() ?? [])
+        {
+            Console.WriteLine($"  before confirming: {warning.Message}");
         }
 
         if (result.Summary is { } s)

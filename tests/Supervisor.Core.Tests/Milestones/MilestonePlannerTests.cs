@@ -93,13 +93,58 @@ public sealed class MilestonePlannerTests
     }
 
     [Fact]
-    public void Plan_HasNoFinalDeadline_WhenTheColumnSaysOngoing_ButKeepsTheTextSteps()
+    public void Plan_ChecksAtYearEnd_WhenTheColumnSaysOngoing_KeepsTheTextSteps_AndNamesTheConvention()
     {
         var plan = Plan("6月底前完成方案制定，此后持续推进", "长期坚持");
 
-        Assert.Null(plan.Deadline);
-        Assert.True(plan.Ongoing);
-        Assert.Equal([("completion-1", "完成方案制定")], plan.Milestones.Select(m => (m.Key, m.Title)));
+        Assert.Equal(Date("2023-12-31"), plan.Deadline);
+        Assert.False(plan.Ongoing);
+        Assert.Equal("长期坚持", plan.Convention);
+        Assert.Equal([("completion-1", "完成方案制定"), ("completion", "完成")], plan.Milestones.Select(m => (m.Key, m.Title)));
+        Assert.Equal(Date("2023-12-29"), plan.Milestones[^1].Due);
+    }
+
+    [Fact]
+    public void Plan_MakesEachCircledStepOfAProgressColumnAMilestone_TheLastTheDeadline()
+    {
+        var plan = Plan("建设县城智慧停车场", "①4月底前，完成选址。②8月底前，主体完工。③11月底前，投入运营。");
+
+        Assert.Equal(Date("2023-11-30"), plan.Deadline);
+        Assert.Null(plan.Convention);
+        Assert.Equal(
+            [("completion-1", "2023-04-28", "完成选址"), ("completion-2", "2023-08-31", "主体完工"), ("completion", "2023-11-30", "完成：投入运营")],
+            plan.Milestones.Select(m => (m.Key, m.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), m.Title)));
+    }
+
+    [Fact]
+    public void Plan_ReadsNumberedAndQuarterSteps_InAProgressColumn()
+    {
+        var numbered = Plan("建设智慧停车场", "1.3月底前完成方案设计；2.9月底前建成投用");
+        var quarters = Plan("建设智慧停车场", "一季度完成招标，三季度完成建设");
+
+        Assert.Equal([("2023-03-31", "完成方案设计"), ("2023-09-28", "完成：建成投用")],
+            numbered.Milestones.Select(m => (m.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), m.Title)));
+        Assert.Equal([("2023-03-31", "完成招标"), ("2023-09-28", "完成建设")],
+            quarters.Milestones.Select(m => (m.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), m.Title)));
+    }
+
+    [Theory]
+    [InlineData("全年", "全年")]
+    [InlineData("持续推进", "持续推进")]
+    [InlineData("长期", "长期")]
+    public void Plan_GivesAYearEndDeadlineByConvention_ForWholeYearAndOngoingColumns(string column, string convention)
+    {
+        var plan = Plan("做好安全生产工作", column);
+
+        Assert.Equal(Date("2023-12-31"), plan.Deadline);
+        Assert.Equal(convention, plan.Convention);
+    }
+
+    [Fact]
+    public void Plan_NamesNoConvention_WhenTheColumnWritesTheYearEnd()
+    {
+        Assert.Null(Plan("做好安全生产工作", "年底前").Convention);
+        Assert.Null(Plan("做好安全生产工作", "2023年12月").Convention);
     }
 
     [Fact]

@@ -93,4 +93,46 @@ internal static class Bombs
         using var stream = zip.CreateEntry(name, CompressionLevel.SmallestSize).Open();
         stream.Write(Encoding.UTF8.GetBytes(text));
     }
+
+    /// <summary>
+    /// A one-page PDF whose content stream is FlateDecode data that inflates to <paramref name="expandTo"/> bytes of
+    /// drawing operators ("q Q"), with a /Length that tells the truth about the compressed size only.
+    /// </summary>
+    public static byte[] FlatePdf(long expandTo)
+    {
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var chunk = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("q Q\n", 16384)));
+            for (long written = 0; written < expandTo; written += chunk.Length)
+            {
+                zlib.Write(chunk);
+            }
+        }
+
+        var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        void Write(string text) => pdf.Write(Encoding.ASCII.GetBytes(text));
+        Write("%PDF-1.7\n");
+        offsets.Add(pdf.Position);
+        Write("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+        offsets.Add(pdf.Position);
+        Write("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+        offsets.Add(pdf.Position);
+        Write("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>\nendobj\n");
+        offsets.Add(pdf.Position);
+        Write($"4 0 obj\n<< /Length {compressed.Length} /Filter /FlateDecode >>\nstream\n");
+        compressed.Position = 0;
+        compressed.CopyTo(pdf);
+        Write("\nendstream\nendobj\n");
+        var xref = pdf.Position;
+        Write("xref\n0 5\n0000000000 65535 f \n");
+        foreach (var offset in offsets)
+        {
+            Write($"{offset:D10} 00000 n \n");
+        }
+
+        Write($"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        return pdf.ToArray();
+    }
 }

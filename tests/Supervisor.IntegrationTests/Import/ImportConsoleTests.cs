@@ -64,6 +64,22 @@ public sealed partial class ImportConsoleTests(ConsoleHost host) : IClassFixture
     }
 
     [Fact]
+    public async Task PlanWhoseDeadlinesHavePassed_PreviewWarnsOfOverdueMilestonesAndUnreachableUnits_BeforeConfirming()
+    {
+        using var client = await host.LoggedInAsync("supervisor");
+        var text = Encoding.UTF8.GetBytes("2023年重点工作任务分解\n1.建成冷链物流中心，6月底前完成（牵头单位：县冷链物流办）\n");
+
+        var preview = await PostAsync(client, "去年方案.txt", text);
+        var html = await preview.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Contains("确认前请注意", html, StringComparison.Ordinal);
+        Assert.Matches("导入时已有[0-9]+个时间节点逾期（最早 2023-03-24）：催办从今天开始", html);
+        Assert.Contains("1个单位在通讯录中没有联系人手机、邮箱或工作群机器人，提醒和催办无法送达：县冷链物流办", html, StringComparison.Ordinal);
+        Assert.Contains("确认导入", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LegacyWordUpload_Gets400WithAChineseMessageAndNoCliFlags()
     {
         using var client = await host.LoggedInAsync("supervisor");

@@ -54,6 +54,41 @@ public sealed class ImportHardeningTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task PdfWhoseFlateStreamInflatesPastTheLimit_IsRefusedBeforeTheReader_NamingTheLimitInChinese()
+    {
+        var bytes = Bombs.FlatePdf(64L * 1024 * 1024);
+        var path = Path.Combine(_dir, "bomb.pdf");
+        await File.WriteAllBytesAsync(path, bytes);
+        var env = new Dictionary<string, string?> { ["DOTNET_GCHeapHardLimit"] = HeapLimit, ["ConnectionStrings__Supervisor"] = "" };
+
+        var result = await SupervisorProcess.RunAsync(["import", path, "--dry-run", "--year", "2023"], env);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("bomb.pdf: refused, a compressed stream expands past 32 MB (Import:MaxPartBytes)", line, StringComparison.Ordinal);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+        var refused = Assert.Throws<ImportRefusedException>(() => PlanFileReader.Read(bytes, "bomb.pdf", ImportOptions.Default));
+        clock.Stop();
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Assert.True(refused.TooLarge);
+        Assert.Equal("bomb.pdf：文件过大，其中一个压缩数据流解压后超过 32 MB（上限由 Import:MaxPartBytes 设定），未导入。请重新导出 PDF 或直接上传 Word 文档（.docx）。", refused.Chinese);
+        Assert.True(allocated < 16L * 1024 * 1024, $"allocated {allocated / 1024 / 1024} MB");
+        output.WriteLine($"[figure] bomb.pdf ({bytes.Length / 1024.0:0.0} KB, inflating to 64 MB): refused in {clock.Elapsed.TotalMilliseconds:0} ms allocating {allocated / 1024.0 / 1024:0.0} MB");
+    }
+
+    [Fact]
+    public void PdfWhoseFlateStreamStaysWithinTheLimit_IsReadByThePdfReader()
+    {
+        // 1 MB of drawing operators and no text: past the guard, the reader says it is a scan, not that it is too large.
+        var refused = Assert.Throws<ImportRefusedException>(() => PlanFileReader.Read(Bombs.FlatePdf(1024 * 1024), "empty.pdf", ImportOptions.Default));
+
+        Assert.False(refused.TooLarge);
+        Assert.Contains("empty.pdf", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Finding01_ZipWhoseHeaderUnderstatesThePart_IsRefusedWhileStreaming()
     {
         var bytes = Bombs.Expanding(64L * 1024 * 1024);

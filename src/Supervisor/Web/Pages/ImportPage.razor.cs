@@ -75,7 +75,7 @@ public sealed partial class ImportPage
         {
             var title = InputLimits.Check(PageContext.Text(form["title"]), InputLimits.PlanTitle, "标题");
             var result = await imports.ImportAsync(PlanFileReader.Read(bytes, name, imports.Limits), name, year, title, dryRun: true, ct);
-            return Render.Page(new ImportPreviewPage.View(result.Plan, await KeepAsync(), name));
+            return Render.Page(new ImportPreviewPage.View(result.Plan, await KeepAsync(), name, result.Preview?.Warnings().ToList() ?? []));
         }
         catch (ImportRefusedException ex) when (ex.MissingYear)
         {
