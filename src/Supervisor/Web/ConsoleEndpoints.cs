@@ -132,6 +132,6 @@ public static class ConsoleEndpoints
         section.application{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.6rem 1rem;max-width:60rem}section.application h2{margin:.2rem 0 .5rem;font-size:1.1rem}
         dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:0}dl.facts div{display:contents}dl.facts dt{color:#57606a}dl.facts dd{margin:0;overflow-wrap:anywhere}
         .evidence{display:flex;flex-wrap:wrap;gap:.5rem;margin:.6rem 0}img.thumb{width:96px;height:96px;object-fit:cover;border:1px solid #d0d7de;border-radius:4px}
-        .decide{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center}.decide input{min-width:12rem;flex:1}form.return{display:flex;gap:.4rem;flex:1;flex-wrap:wrap}
+        a.card-link{color:inherit;text-decoration:none}a.card-link .card:hover{border-color:#8b1a1a}.decide{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center}.decide input{min-width:12rem;flex:1}form.return{display:flex;gap:.4rem;flex:1;flex-wrap:wrap}
         """;
 }
