@@ -28,10 +28,10 @@ public sealed partial class ImportPage
         pages.MapPost("/import/units", UnitsAsync).RequireAuthorization(ConsolePolicies.Act);
     }
 
-    /// <summary>A refused file: the Chinese reason when the reader gave one (413 for a file past a size limit), else the reader's line.</summary>
+    /// <summary>A refused file: the Chinese reason when the reader gave one (413 for a file past a size limit), else the reader's Chinese reason after the prefix.</summary>
     private static RazorComponentResult<ImportPage> Refused(BadInputException ex, string prefix) => ex is ImportRefusedException refused
         ? Forms(refused.Chinese, refused.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest)
-        : Forms(prefix + ex.Message, StatusCodes.Status400BadRequest);
+        : Forms(prefix + ex.Chinese, StatusCodes.Status400BadRequest);
 
     private static async Task<IResult> PreviewAsync(HttpContext http, PlanImportService imports, UploadFolder uploads, CancellationToken ct)
     {
