@@ -9,8 +9,10 @@ public sealed record CompletionResult(long MilestoneId, DateOnly DueDate, DateTi
 /// <summary>What a unit reports on a milestone: 签收, progress and completion (办结); the history is kept, never overwritten.</summary>
 public sealed class ProgressStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>A progress report and its audit row, in one transaction.</summary>
-    public async Task<long> ReportAsync(long milestoneId, int? percent, string? note, long? unitId, string source, string? reportedBy, DateTimeOffset at, CancellationToken ct)
+    /// <summary>A progress report, its 佐证材料 (<paramref name="evidence"/>, already checked) and its audit row, in one transaction.</summary>
+    public async Task<long> ReportAsync(
+        long milestoneId, int? percent, string? note, long? unitId, string source, string? reportedBy, DateTimeOffset at, CancellationToken ct,
+        IReadOnlyList<Core.Evidence.EvidenceFile>? evidence = null)
     {
         if (percent is < 0 or > 100)
         {
@@ -35,7 +37,8 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource)
         await using var tx = await connection.BeginTransactionAsync(ct);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             sql, new { milestoneId, unitId, percent, note = note?.Trim(), at, source, reportedBy }, tx, cancellationToken: ct));
-        await AuditLog.WriteAsync(connection, tx, at, reportedBy ?? source, "milestone.progress", $"milestone:{milestoneId}", new { percent, source }, ct);
+        var files = evidence is { Count: > 0 } ? await EvidenceStore.AddAsync(connection, tx, id, evidence, at, ct) : [];
+        await AuditLog.WriteAsync(connection, tx, at, reportedBy ?? source, "milestone.progress", $"milestone:{milestoneId}", new { percent, source, evidence = files }, ct);
         await tx.CommitAsync(ct);
         return id;
     }
