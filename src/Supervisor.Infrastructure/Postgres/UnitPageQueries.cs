@@ -47,7 +47,7 @@ public sealed class UnitPageQueries(NpgsqlDataSource dataSource)
             select m.id from milestones m
             where m.task_id = @taskId and m.status = 'open'
               and exists (select 1 from task_units tu where tu.task_id = m.task_id and tu.unit_id = @unitId)
-            order by m.due_date, m.key
+            order by exists (select 1 from completion_applications ca where ca.milestone_id = m.id and ca.state = 'pending'), m.due_date, m.key
             limit 1
             """, new { unitId, taskId }, ct)).Cast<long?>().FirstOrDefault();
 }

@@ -128,5 +128,6 @@ public static class ConsoleEndpoints
         .notice{background:#fff8c5;padding:.5rem;border:1px solid #d4a72c}section.milestone:target{outline:3px solid #d4a72c;outline-offset:4px;background:#fffbe6}pre.message{white-space:pre-wrap;background:#fff;border:1px solid #d0d7de;padding:.6rem}
         .card.red .value{color:#cf222e}.card.yellow .value{color:#9a6700}.card.green .value{color:#1a7f37}svg.trend{background:#fff;border:1px solid #d0d7de}
         .red{color:#cf222e}.yellow{color:#9a6700}.green{color:#1a7f37}
+        td.evidence{white-space:normal;min-width:8rem}a.evidence{display:inline-block;margin:.1rem .3rem .1rem 0}img.evidence{max-width:6rem;max-height:4.5rem;border:1px solid #d0d7de;vertical-align:middle}
         """;
 }
