@@ -81,6 +81,13 @@ public sealed class MilestoneQueries(NpgsqlDataSource dataSource)
         (await dataSource.ListAsync<(long TaskId, string Role)>(
             "select task_id, role from task_units where unit_id = @unitId", new { unitId }, ct)).ToDictionary(r => r.TaskId, r => r.Role);
 
+    /// <summary>The units a task names, lead units first: whom staff may enter a phoned-in report for.</summary>
+    public async Task<IReadOnlyList<(long UnitId, string Name, string Role)>> UnitsOfTaskAsync(long taskId, CancellationToken ct) =>
+        await dataSource.ListAsync<(long UnitId, string Name, string Role)>("""
+            select u.id, u.name, tu.role from task_units tu join units u on u.id = tu.unit_id
+            where tu.task_id = @taskId order by tu.role = 'lead' desc, tu.position, u.name
+            """, new { taskId }, ct);
+
     /// <summary>Whether the unit is a lead unit (牵头单位) of the milestone's task: only a lead unit may mark it done.</summary>
     public async Task<bool> UnitLeadsMilestoneAsync(long unitId, long milestoneId, CancellationToken ct) =>
         (await dataSource.ListAsync<int>("""

@@ -341,7 +341,7 @@ public sealed partial class UnitPageTests(SmallEvidenceHost host) : IClassFixtur
     [GeneratedRegex("data-task=\"([0-9]+)\"")]
     private static partial Regex TaskIds();
 
-    [GeneratedRegex("<img class=\"evidence\" src=\"(/evidence/[0-9]+)\"")]
+    [GeneratedRegex("<img class=\"file\" src=\"(/evidence/[0-9]+)\"")]
     private static partial Regex EvidenceImage();
 
     [GeneratedRegex("Content-Length: ([0-9]+)", RegexOptions.IgnoreCase)]

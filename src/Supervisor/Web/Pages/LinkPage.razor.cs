@@ -167,7 +167,7 @@ public sealed partial class LinkPage
 
     private static async Task<IResult> ActAsync(
         string token, long id, string action, HttpContext http, LinkSigner signer, UnitQueries units, MilestoneQueries milestones, ProgressStore progress, ExtensionStore extensions,
-        TimeZoneInfo zone, TimeProvider time, CancellationToken ct)
+        TimeProvider time, CancellationToken ct)
     {
         var check = signer.Verify(token, out var unitId);
         if (check != LinkCheck.Valid || !await milestones.UnitOwnsMilestoneAsync(unitId, id, ct) || await units.UnitAsync(unitId, ct) is not { } unit)
@@ -198,8 +198,8 @@ public sealed partial class LinkPage
                         return await RefusedAsync(http, unit, token, new Refusal("只有牵头单位可以申请办结；配合单位请报送进展。", id, null), StatusCodes.Status403Forbidden, ct);
                     }
 
-                    await progress.CompleteAsync(id, now, zone, "link", actor, ct);
-                    done = "completed";
+                    var finished = await progress.FinishAsync(id, unitId, PageContext.Text(form["note"]), null, "link", actor, now, ct);
+                    done = finished.PendingReview ? "applied" : "completed";
                     break;
                 case "extension":
                     if (!DateOnly.TryParseExact(form["date"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))

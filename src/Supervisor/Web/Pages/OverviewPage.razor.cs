@@ -14,12 +14,16 @@ public sealed partial class OverviewPage
     public sealed record View(
         DateOnly Today, (int Plans, int Tasks, int Milestones, int Done, int Units, int PendingExtensions) Totals,
         IReadOnlyList<TaskLight> TaskLights, IReadOnlyList<UnitRate> Rates, IReadOnlyList<UnreachableUnit> Unreachable,
-        IReadOnlyList<TrendPoint> Trend, IReadOnlyList<JobHealth> Jobs, TimeZoneInfo Zone) : IPageModel<OverviewPage>;
+        IReadOnlyList<TrendPoint> Trend, IReadOnlyList<JobHealth> Jobs, TimeZoneInfo Zone) : IPageModel<OverviewPage>
+    {
+        /// <summary>办结 applications waiting for the office's review (待审核).</summary>
+        public int PendingReviews { get; init; }
+    }
 
     public static void Map(RouteGroupBuilder pages) => pages.MapGet("/", RenderAsync);
 
     private static async Task<IResult> RenderAsync(
-        TaskQueries taskQueries, JobRunStore runs, SupervisionEngine engine, JobControl jobs, TimeProvider time, TimeZoneInfo zone, ReachabilityStore reachability, CancellationToken ct)
+        TaskQueries taskQueries, JobRunStore runs, SupervisionEngine engine, JobControl jobs, TimeProvider time, TimeZoneInfo zone, ReachabilityStore reachability, ReviewStore reviews, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
         var totals = await taskQueries.TotalsAsync(ct);
@@ -36,6 +40,6 @@ public sealed partial class OverviewPage
             health.Add(new JobHealth(job, await runs.JobFailuresSinceAsync(job.Name, since, ct)));
         }
 
-        return Render.Page(new View(today, totals, lights, rates, unreachable, trend, health, zone));
+        return Render.Page(new View(today, totals, lights, rates, unreachable, trend, health, zone) { PendingReviews = await reviews.PendingCountAsync(ct) });
     }
 }

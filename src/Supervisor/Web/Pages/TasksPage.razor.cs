@@ -30,6 +30,7 @@ public sealed partial class TasksPage
         pages.MapPost("/tasks/{id:long}/resume", (long id, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct) => PauseAsync(id, false, http, pauses, time, ct))
             .RequireAuthorization(ConsolePolicies.Act);
         pages.MapPost("/milestones/{id:long}/reopen", ReopenAsync).RequireAuthorization(ConsolePolicies.Act);
+        pages.MapPost("/tasks/{id:long}/on-behalf/{action}", TaskPage.OnBehalfAsync).RequireAuthorization(ConsolePolicies.Act);
     }
 
     private static async Task<IResult> ListAsync(
