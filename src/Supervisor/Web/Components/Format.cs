@@ -21,6 +21,10 @@ public static class Format
     public static string Time(DateTimeOffset? instant, TimeZoneInfo zone) =>
         instant is { } i ? TimeZoneInfo.ConvertTime(i, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : Labels.None;
 
+    /// <summary>The office's local date of a timestamptz read by Dapper as a UTC DateTime.</summary>
+    public static string LocalDate(DateTime? utc, TimeZoneInfo zone) =>
+        utc is { } u ? Date(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(u, DateTimeKind.Utc), zone)) : Labels.None;
+
     /// <summary>A timestamptz read by Dapper as a UTC DateTime.</summary>
     public static string Time(DateTime? utc, TimeZoneInfo zone) =>
         utc is { } u ? Time(new DateTimeOffset(DateTime.SpecifyKind(u, DateTimeKind.Utc)), zone) : Labels.None;

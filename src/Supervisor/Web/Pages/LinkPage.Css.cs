@@ -8,7 +8,7 @@ public sealed partial class LinkPage
     /// </summary>
     private const string UnitCss = """
         *,*::before,*::after{box-sizing:border-box}
-        body.unit{margin:0;font:16px/1.6 "WenQuanYi Micro Hei","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;color:#1f2328;background:#f6f8fa;overflow-wrap:anywhere}
+        body.unit{margin:0;font:16px/1.6 "WenQuanYi Micro Hei","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;color:#1f2328;background:#f6f8fa;overflow-wrap:break-word}
         .unit header{display:flex;gap:.6rem;align-items:baseline;background:#8b1a1a;color:#fff;padding:.7rem 1rem}
         .unit header .brand{font-weight:bold;font-size:1.05rem}.unit header .sub{opacity:.85;font-size:.9rem}
         .unit main{max-width:44rem;margin:0 auto;padding:.8rem}
@@ -27,7 +27,7 @@ public sealed partial class LinkPage
         .unit li.milestone{border-top:1px solid #eaeef2;padding:.6rem 0}
         .unit .mhead{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.1rem .8rem}
         .unit .mtitle{font-weight:bold}
-        .unit .status{font-weight:bold;white-space:nowrap}
+        .unit .status{font-weight:bold;white-space:nowrap}.unit .nw{white-space:nowrap}
         .unit .red{color:#cf222e}.unit .yellow{color:#9a6700}.unit .green{color:#1a7f37}.unit .blue{color:#0969da}.unit .muted{color:#57606a}
         .unit .returned{background:#fff8c5;border-left:4px solid #d4a72c;padding:.3rem .6rem;margin:.4rem 0}
         .unit details{margin:.4rem 0}

@@ -63,7 +63,7 @@ public sealed partial class LinkPage
     /// <param name="Error">A refusal that belongs to no task card (shown at the top).</param>
     public sealed record View(
         UnitInfo Unit, string Token, IReadOnlyList<TaskCard> Cards, IReadOnlyList<TaskCard> Closed, int Overdue, int DueToday, int AwaitingReview, int Returned,
-        string? Error, bool CompletionNeedsReview, EvidenceOptions Evidence) : IPageModel<LinkPage>;
+        string? Error, bool CompletionNeedsReview, EvidenceOptions Evidence, TimeZoneInfo Zone) : IPageModel<LinkPage>;
 
     public static void Map(WebApplication app)
     {
@@ -145,7 +145,8 @@ public sealed partial class LinkPage
             openRows.Count(r => r.Milestone.ReviewState == "returned"),
             refusal is not null && refusalTask is null ? refusal.Message : null,
             supervision.CompletionNeedsReview,
-            services.GetRequiredService<IOptions<EvidenceOptions>>().Value);
+            services.GetRequiredService<IOptions<EvidenceOptions>>().Value,
+            engine.Zone);
     }
 
     /// <summary>A milestone as the unit reads it: 已办结, 待审核, or how late or near it is (已退回 adds the reason on the page).</summary>
