@@ -5,14 +5,7 @@ using Supervisor.Core.Engine;
 
 namespace Supervisor.Infrastructure.Postgres;
 
-public sealed record TaskLight(long TaskId, string Code, Light Light, bool Overdue, bool DueSoon, bool BehindSchedule)
-{
-    /// <summary>The task's latest reported percent (any milestone), as of the day.</summary>
-    public int? LatestPercent { get; init; }
-
-    /// <summary>序时进度 on the day (<see cref="ScheduleProgress.ExpectedPercent"/>); null without a deadline.</summary>
-    public double? ExpectedPercent { get; init; }
-}
+public sealed record TaskLight(long TaskId, string Code, Light Light, bool Overdue, bool DueSoon, bool BehindSchedule);
 
 /// <summary>
 /// Unit rates as of the end of a local date D, over milestones due on or before D: one set-based query for every unit,
@@ -175,7 +168,7 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
             var expected = ScheduleProgress.ExpectedPercent(r.PlanYear, r.Deadline is { } d ? DateOnly.FromDateTime(d) : null, asOf);
             var behind = ScheduleProgress.IsBehind(r.Percent, expected, options.BehindSchedulePercent);
             var light = r.Overdue ? Light.Red : r.DueSoon || behind ? Light.Yellow : Light.Green;
-            return new TaskLight(r.TaskId, r.Code, light, r.Overdue, r.DueSoon, behind) { LatestPercent = r.Percent, ExpectedPercent = expected };
+            return new TaskLight(r.TaskId, r.Code, light, r.Overdue, r.DueSoon, behind);
         }).ToList();
     }
 
