@@ -114,13 +114,13 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource, IOptions<Supervis
             ?? throw new BadInputException($"milestone {milestoneId} does not exist", $"时间节点 {milestoneId} 不存在");
         if (status == "done")
         {
-            throw new BadInputException($"milestone {milestoneId} is done already", "该时间节点已办结，无需再次申请。");
+            throw new BadInputException("该时间节点已办结，无需再次申请。");
         }
 
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "select id from completion_applications where milestone_id = @milestoneId and state = 'pending'", new { milestoneId }, tx, cancellationToken: ct)) is not null)
         {
-            throw new BadInputException($"milestone {milestoneId} has a pending application", "该时间节点已申请办结，正在等待督查室审核。");
+            throw new BadInputException("该时间节点已申请办结，正在等待督查室审核。");
         }
 
         long? reportId = note is not null || files is { Count: > 0 }
@@ -154,8 +154,7 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource, IOptions<Supervis
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "select id from completion_applications where milestone_id = @milestoneId and state = 'pending'", new { milestoneId }, tx, cancellationToken: ct)) is { } pending)
         {
-            throw new BadInputException(
-                $"milestone {milestoneId} has a pending completion application ({pending}): approve or return it", "该时间节点有待审核的办结申请，请在“待审核”中销号或退回。");
+            throw new BadInputException($"该时间节点有待审核的办结申请（{pending}），请在“待审核”中销号或退回。");
         }
 
         const string sql = """

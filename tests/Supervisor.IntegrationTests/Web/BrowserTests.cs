@@ -370,4 +370,58 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
     /// <summary>A small PNG, as a phone's camera hands over a photo (the type is decided from these bytes).</summary>
     private static byte[] Photo => Convert.FromBase64String(
         "iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAAEIElEQVR42g3Msep2UADA4f/lmEwmfQPLWRiklAwsZ2GQUjKwnIVBSsnAchYGKeUqfpf1vc8FPH/8M3ANhIFnEBhEBolBZiANcoPSoDZoDXoDZTAYTAaLwWZwGGiD0+A2eI0//pm4JsLEMwlMIpPEJDORJrlJaVKbtCa9iTIZTCaTxWQzOUy0yWlym7zmL7JwLYSFZxFYRBaJRWYhLXKL0qK2aC16C2UxWEwWi8VmcVhoi9PitnitX2Tj2ggbzyawiWwSm8xG2uQ2pU1t09r0NspmsJlsFpvN5rDRNqfNbfPav8jBdRAOnkPgEDkkDpmDdMgdSofaoXXoHZTD4DA5LA6bw+GgHU6H2+F1fpHAFQiBJwgEkSARZAIpyAWloBa0gl6gBINgEiyCTXAItOAU3IJX/CIf10f4eD6BT+ST+GQ+0if3KX1qn9an91E+g8/ks/hsPoeP9jl9bp/X/0UhbogI8UKCkCgkCclCZEgeUobUIW1IH6JChpApZAnZQo4QHXKG3CFv+Iti3BgR48UEMVFMEpPFyJg8poypY9qYPkbFDDFTzBKzxRwxOuaMuWPe+BeluCkixUsJUqKUJCVLkSl5SplSp7QpfYpKGVKmlCVlSzlSdMqZcqe86S+SuBIh8SSBJJIkkkwiJbmklNSSVtJLlGSQTJJFskkOiZacklvyyl9U4BaIAq8gKIgKkoKsQBbkBWVBXdAW9AWqYCiYCpaCreAo0AVnwV3wFr+owq0QFV5FUBFVJBVZhazIK8qKuqKt6CtUxVAxVSwVW8VRoSvOirvirX5Rg9sgGryGoCFqSBqyBtmQN5QNdUPb0DeohqFhalgatoajQTecDXfD2/yiDrdDdHgdQUfUkXRkHbIj7yg76o62o+9QHUPH1LF0bB1Hh+44O+6Ot/tFClchFJ4iUESKRJEppCJXlIpa0Sp6hVIMikmxKDbFodCKU3ErXvWLRtwRMeKNBCPRSDKSjciRfKQcqUfakX5EjQwj08gyso0cI3rkHLlH3vEXzbgzYsabCWaimWQmm5Ez+Uw5U8+0M/2MmhlmppllZps5ZvTMOXPPvPMvWnFXxIq3EqxEK8lKtiJX8pVypV5pV/oVtTKsTCvLyrZyrOiVc+VeeddftOPuiB1vJ9iJdpKdbEfu5DvlTr3T7vQ7amfYmXaWnW3n2NE758698+6/SONqhMbTBJpIk2gyjdTkmlJTa1pNr1GaQTNpFs2mOTRac2puzat/0YV7IS68i+Aiukgusgt5kV+UF/VFe9FfqIvhYrpYLraL40JfnBf3xXv9ogf3QTx4D8FD9JA8ZA/yIX8oH+qH9qF/UA/Dw/SwPGwPx4N+OB/uh/f5RR/uh/jwPoKP6CP5yD7kR/5RftQf7Uf/oT6Gj+lj+dg+jg/9cX7cH+/3H3lSv86uc7+zAAAAAElFTkSuQmCC");
+
+    /// <summary>
+    /// The office's 待审核 queue with three applications (photos, a late one): usable at desktop width and on a 390-px
+    /// phone; the office approves one (销号) and returns another with a reason (退回); both leave the queue.
+    /// </summary>
+    [Fact]
+    public async Task ReviewQueue_ShowsApplicationsWithPhotos_TheOfficeApprovesOneAndReturnsAnother()
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
+        await using (var services = TestServices.Create(fixture.Db))
+        {
+            var progress = (Supervisor.Infrastructure.Postgres.ProgressStore)services.GetService(typeof(Supervisor.Infrastructure.Postgres.ProgressStore))!;
+            async Task ApplyAsync(string title, DateOnly due, string note, params Supervisor.Core.Evidence.EvidenceFile[] photos)
+            {
+                var t = await Review.ReviewData.TaskAsync(fixture.Db.DataSource, title, due);
+                await progress.ApplyAsync(t.Milestone, t.Lead, note, photos, "link", $"link:unit:{t.Lead}", DateTimeOffset.UtcNow, CancellationToken.None);
+            }
+
+            await ApplyAsync("建成城区污水处理厂二期", today.AddDays(3), "主体工程已完工并通过竣工验收，附现场照片。",
+                Review.ReviewData.SitePhoto("厂区全景.png", SkiaSharp.SKColors.SteelBlue), Review.ReviewData.SitePhoto("设备安装.png", SkiaSharp.SKColors.SlateGray));
+            await ApplyAsync("完成老旧小区改造12个", today.AddDays(-4), "12个小区改造全部完成，居民回迁。", Review.ReviewData.SitePhoto("小区外立面.png", SkiaSharp.SKColors.IndianRed));
+            await ApplyAsync("建设智慧停车平台", today.AddDays(10), "平台已上线试运行。");
+        }
+
+        var page = await LoggedInAsync("admin");
+        await page.ClickAsync("header nav a:text-is('待审核')");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("待审核", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        var late = page.Locator("section.application:has-text('完成老旧小区改造12个')");
+        Assert.Contains("逾期 4 天申请", await late.InnerTextAsync(), StringComparison.Ordinal);
+        var thumbs = page.Locator("section.application:has-text('建成城区污水处理厂二期') img.thumb");
+        Assert.Equal(2, await thumbs.CountAsync());
+        Assert.True(await thumbs.First.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the evidence thumbnail did not load");
+        await ShotAsync(page, "review-queue");
+
+        // On a phone: nothing wider than the screen, the buttons reachable.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ReloadAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the queue scrolls sideways at 390 px");
+        Assert.True(await page.Locator("section.application button:text-is('销号')").First.IsVisibleAsync());
+        await ShotAsync(page, "review-queue-390");
+        await page.SetViewportSizeAsync(1366, 900);
+
+        await page.Locator("section.application:has-text('建成城区污水处理厂二期') button:text-is('销号')").ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("已销号", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await late.Locator("input[name=reason]").FillAsync("照片未显示改造后的屋面，请补充");
+        await late.Locator("button:text-is('退回')").ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("已退回", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        Assert.Equal(1, await page.Locator("section.application").CountAsync());
+        var decided = await page.Locator("section:has(h2:text-is('最近处理'))").InnerTextAsync();
+        Assert.Contains("已销号", decided, StringComparison.Ordinal);
+        Assert.Contains("照片未显示改造后的屋面，请补充", decided, StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
 }

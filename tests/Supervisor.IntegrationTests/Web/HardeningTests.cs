@@ -173,7 +173,7 @@ public sealed partial class HardeningTests(HardenedHost host) : IClassFixture<Ha
         Assert.Contains("标记办结", SectionOf(await client.GetStringAsync(leadLink), milestone), StringComparison.Ordinal);
         var done = await ConsoleHost.PostFormAsync(client, leadLink, $"{leadLink}/milestones/{milestone}/complete", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
-        Assert.Equal("done", await QueryAsync<string>("select status from milestones where id = @milestone", new { milestone }));
+        Assert.Equal("pending", await QueryAsync<string>("select state from completion_applications where milestone_id = @milestone", new { milestone }));
     }
 
     [Fact]
@@ -189,7 +189,9 @@ public sealed partial class HardeningTests(HardenedHost host) : IClassFixture<Ha
 
         using var leadSystem = host.Client();
         leadSystem.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await CreateTokenAsync(lead, "lead-system"));
-        Assert.Equal(HttpStatusCode.OK, (await leadSystem.PostAsync($"/api/milestones/{milestone}/complete", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await leadSystem.PostAsync($"/api/milestones/{milestone}/complete", null)).StatusCode);
+        var application = await QueryAsync<long>("select id from completion_applications where milestone_id = @milestone and state = 'pending'", new { milestone });
+        Assert.True(await host.Services.GetRequiredService<Supervisor.Infrastructure.Postgres.ReviewStore>().ApproveAsync(application, "supervisor", DateTimeOffset.UtcNow, CancellationToken.None));
 
         // Staff reopen it from the task page's button; a token cannot.
         Assert.Equal(HttpStatusCode.Forbidden, (await leadSystem.PostAsJsonAsync($"/api/milestones/{milestone}/reopen", new { reason = "x" })).StatusCode);

@@ -96,13 +96,15 @@ public sealed class SignedLinkTests(PagesFixture fixture) : IClassFixture<PagesF
         Assert.Equal(1, await connection.QuerySingleAsync<int>("select count(*)::int from acknowledgements where milestone_id = @milestoneA and source = 'link'", new { milestoneA }));
         Assert.Equal(60, await connection.QuerySingleAsync<int>("select percent from progress_reports where milestone_id = @milestoneA and source = 'link'", new { milestoneA }));
         Assert.Equal("资金未到位", await connection.QuerySingleAsync<string>("select reason from extension_requests where milestone_id = @milestoneA", new { milestoneA }));
-        Assert.Equal("done", await connection.QuerySingleAsync<string>("select status from milestones where id = @milestoneA", new { milestoneA }));
+        // 办结 is an application the office reviews (Supervision:CompletionNeedsReview, on by default): 待审核, still open.
+        Assert.Equal("open", await connection.QuerySingleAsync<string>("select status from milestones where id = @milestoneA", new { milestoneA }));
+        Assert.Equal("pending", await connection.QuerySingleAsync<string>("select state from completion_applications where milestone_id = @milestoneA", new { milestoneA }));
         var actions = (await connection.QueryAsync<string>(
             "select action from audit_log where actor = @actor order by id", new { actor = $"link:unit:{unitA}" })).ToList();
         Assert.Contains("milestone.acknowledge", actions);
         Assert.Contains("milestone.progress", actions);
         Assert.Contains("extension.request", actions);
-        Assert.Contains("milestone.complete", actions);
+        Assert.Contains("completion.apply", actions);
     }
 
     [Fact]
