@@ -61,9 +61,10 @@ public sealed partial class LinkPage
     /// <param name="Cards">Tasks with something open, the most urgent first.</param>
     /// <param name="Closed">Tasks whose milestones are all 已办结.</param>
     /// <param name="Error">A refusal that belongs to no task card (shown at the top).</param>
+    /// <param name="Notice">A notice that names no task card (shown at the top).</param>
     public sealed record View(
         UnitInfo Unit, string Token, IReadOnlyList<TaskCard> Cards, IReadOnlyList<TaskCard> Closed, int Overdue, int DueToday, int AwaitingReview, int Returned,
-        string? Error, bool CompletionNeedsReview, EvidenceOptions Evidence, TimeZoneInfo Zone) : IPageModel<LinkPage>;
+        string? Error, string? Notice, bool CompletionNeedsReview, EvidenceOptions Evidence, TimeZoneInfo Zone) : IPageModel<LinkPage>;
 
     public static void Map(WebApplication app)
     {
@@ -144,6 +145,7 @@ public sealed partial class LinkPage
             openRows.Count(r => r.AwaitingReview),
             openRows.Count(r => r.Milestone.ReviewState == "returned"),
             refusal is not null && refusalTask is null ? refusal.Message : null,
+            acted is not null && actedTask is null ? acted.Text + "。" : null,
             supervision.CompletionNeedsReview,
             services.GetRequiredService<IOptions<EvidenceOptions>>().Value,
             engine.Zone);
