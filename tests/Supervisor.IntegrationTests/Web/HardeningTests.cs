@@ -83,7 +83,8 @@ public sealed partial class HardeningTests(HardenedHost host) : IClassFixture<Ha
         await QueryAsync<(long, long, long)>("""
             select m.id, l.unit_id, c.unit_id
             from milestones m join task_units l on l.task_id = m.task_id and l.role = 'lead' join task_units c on c.task_id = m.task_id and c.role = 'co'
-            where m.status = 'open'
+            where m.status = 'open' and m.kind = 'completion'
+              and not exists (select 1 from completion_applications a where a.milestone_id = m.id)
             order by m.id offset @skip limit 1
             """, new { skip });
 
