@@ -219,7 +219,7 @@ public sealed partial class LinkPage
         }
         catch (BadInputException ex)
         {
-            return await RefusedAsync(http, unit, token, new Refusal(ex.Chinese, id, null), StatusCodes.Status400BadRequest, ct);
+            return await RefusedAsync(http, unit, token, new Refusal("未能办理：" + ex.Chinese.TrimEnd('。') + "。", id, null), StatusCodes.Status400BadRequest, ct);
         }
 
         return Results.Redirect(string.Create(CultureInfo.InvariantCulture, $"/u/{Uri.EscapeDataString(token)}?done={done}&m={id}#{LinkSigner.MilestoneAnchor(id)}"));
@@ -254,7 +254,7 @@ public sealed partial class LinkPage
         }
         catch (EvidenceRefusedException refused)
         {
-            return await RefusedAsync(http, unit, token, new Refusal("未能报送：" + refused.Chinese + "。本次报送未保存，请调整后重新提交。", null, taskId), refused.Status, ct);
+            return await RefusedAsync(http, unit, token, new Refusal("未能报送：" + refused.Chinese.TrimEnd('。') + "。本次报送未保存，请调整后重新提交。", null, taskId), refused.Status, ct);
         }
 
         try
@@ -272,7 +272,7 @@ public sealed partial class LinkPage
         }
         catch (BadInputException ex)
         {
-            return await RefusedAsync(http, unit, token, new Refusal("未能报送：" + ex.Chinese + "。", null, taskId), StatusCodes.Status400BadRequest, ct);
+            return await RefusedAsync(http, unit, token, new Refusal("未能报送：" + ex.Chinese.TrimEnd('。') + "。", null, taskId), StatusCodes.Status400BadRequest, ct);
         }
 
         return Results.Redirect(string.Create(CultureInfo.InvariantCulture, $"/u/{Uri.EscapeDataString(token)}?done=progress&t={taskId}&files={form.Files.Count}#{TaskAnchor(taskId)}"));
