@@ -54,7 +54,8 @@ public sealed class ReviewPageTests(ConsoleHost host) : IClassFixture<ConsoleHos
         var evidence = await QueryAsync<long>("select e.id from evidence e join progress_reports p on p.id = e.progress_report_id where p.milestone_id = @Milestone", new { t.Milestone });
         Assert.Contains($"<img class=\"thumb\" src=\"/evidence/{evidence}\"", section, StringComparison.Ordinal);
         Assert.Equal("image/png", (await supervisor.GetAsync($"/evidence/{evidence}")).Content.Headers.ContentType!.MediaType);
-        Assert.Contains("href=\"/review\"", await supervisor.GetStringAsync("/"), StringComparison.Ordinal);
+        var overview = await supervisor.GetStringAsync("/");
+        Assert.Matches("<a href=\"/review\" class=\"card-link\" data-pending-reviews=\"[1-9][0-9]*\"><div class=\"card yellow\"><div class=\"label\">待审核办结</div>", overview);
 
         var approve = await ConsoleHost.PostFormAsync(supervisor, "/review", $"/review/{id}/approve", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.Redirect, approve.StatusCode);
@@ -165,9 +166,9 @@ public sealed class ReviewPageTests(ConsoleHost host) : IClassFixture<ConsoleHos
         var denied = await viewer.GetAsync("/review");
         Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
         Assert.Contains("/denied", denied.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var t = await ReviewData.TaskAsync(host.Database.DataSource, "查看权限测试", Today);
         var id = await host.Services.GetRequiredService<ProgressStore>().ApplyAsync(
-            (await ReviewData.TaskAsync(host.Database.DataSource, "查看权限测试", Today)).Milestone, (await QueryAsync<long>("select id from units order by id limit 1")), null, null, "link", "link:unit:1",
-            DateTimeOffset.UtcNow, CancellationToken.None);
+            t.Milestone, t.Lead, null, null, "link", $"link:unit:{t.Lead}", DateTimeOffset.UtcNow, CancellationToken.None);
         var decide = await ConsoleHost.PostFormAsync(viewer, "/tasks", $"/review/{id}/approve", new Dictionary<string, string>());
         Assert.NotEqual(HttpStatusCode.OK, decide.StatusCode);
         Assert.Equal("pending", await QueryAsync<string>("select state from completion_applications where id = @id", new { id }));
