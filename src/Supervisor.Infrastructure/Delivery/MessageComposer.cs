@@ -1,5 +1,6 @@
 using System.Globalization;
 using Supervisor.Core.Delivery;
+using Supervisor.Core.Engine;
 
 namespace Supervisor.Infrastructure.Delivery;
 
@@ -201,7 +202,7 @@ public static class MessageComposer
                 ["milestone"] = l.Item.Milestone,
                 ["due"] = l.Item.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["overdueDays"] = l.Item.CalendarDaysOverdue,
-                ["status"] = l.Item.DueDate < context.Today ? $"已逾期{l.Item.CalendarDaysOverdue}天" : l.Item.DueDate == context.Today ? "今日到期" : $"{l.Item.DueDate.DayNumber - context.Today.DayNumber}天后到期",
+                ["status"] = OverdueText.Standing(l.Item.DueDate, context.Today, l.Item.WorkingDaysOverdue, l.Item.CalendarDaysOverdue),
                 ["light"] = LightOf(l.Item, context),
                 ["role"] = l.Role,
                 ["unit"] = l.Unit,
@@ -296,7 +297,7 @@ public static class MessageComposer
                     ["task"] = Markdown(l.Item.TaskTitle),
                     ["milestone"] = Markdown(l.Item.Milestone),
                     ["due"] = l.Item.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    ["status"] = l.Item.DueDate < context.Today ? $"已逾期{l.Item.CalendarDaysOverdue}天" : l.Item.DueDate == context.Today ? "今日到期" : $"{l.Item.DueDate.DayNumber - context.Today.DayNumber}天后到期",
+                    ["status"] = OverdueText.Standing(l.Item.DueDate, context.Today, l.Item.WorkingDaysOverdue, l.Item.CalendarDaysOverdue),
                     ["light"] = LightOf(l.Item, context),
                     ["role"] = l.Role,
                     ["link"] = links.Milestone(l.Item.MilestoneId),

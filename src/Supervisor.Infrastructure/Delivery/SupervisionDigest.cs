@@ -145,7 +145,7 @@ public sealed class SupervisionDigestComposer(
             ["noOverdue"] = digest.Overdue.Count == 0 ? "无。" : "",
             ["overdueTop"] = digest.Overdue.Take(shown).Select(o => Item(
                 ("code", MessageComposer.Markdown(o.Row.Code)), ("task", MessageComposer.Markdown(Core.Delivery.SmsTemplates.Cut(o.Row.Task, 40))),
-                ("milestone", MessageComposer.Markdown(Core.Delivery.SmsTemplates.Cut(o.Row.Milestone, 30))), ("days", o.CalendarDaysOverdue),
+                ("milestone", MessageComposer.Markdown(Core.Delivery.SmsTemplates.Cut(o.Row.Milestone, 30))), ("days", o.CalendarDaysOverdue), ("overdueText", Core.Engine.OverdueText.Of(o.WorkingDaysOverdue, o.CalendarDaysOverdue)),
                 ("units", MessageComposer.Markdown(Core.Delivery.SmsTemplates.Cut(Or(o.Row.Units), 30))))).ToList(),
             ["moreOverdue"] = digest.Overdue.Count > shown ? $"……另有{digest.Overdue.Count - shown}项，见通报附件。\n" : "",
             ["unreachableCount"] = unreachable.Count,
@@ -269,6 +269,7 @@ public sealed class SupervisionDigestComposer(
             ["overdueItems"] = shown.Select((o, i) => Item(
                 ("no", i + 1), ("code", o.Row.Code), ("task", o.Row.Task), ("milestone", o.Row.Milestone),
                 ("dueDate", o.Row.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("days", o.CalendarDaysOverdue), ("workingDays", o.WorkingDaysOverdue),
+                ("overdueText", Core.Engine.OverdueText.Of(o.WorkingDaysOverdue, o.CalendarDaysOverdue)),
                 ("units", Or(o.Row.Units)), ("leaders", Or(o.Row.Leaders)))).ToList(),
             ["noGaps"] = d.Gaps.Count == 0 && d.Unreachable.Count == 0 ? "无。" : "",
             ["unreachable"] = d.Unreachable.Select(u => Item(("unit", u.Name), ("reason", UnreachableReason(u.Reason)), ("tasks", u.Tasks))).ToList(),

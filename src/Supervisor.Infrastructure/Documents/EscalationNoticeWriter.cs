@@ -62,7 +62,7 @@ public static class EscalationNoticeWriter
 
         doc.Paragraph(GongwenStyles.Body, new ParagraphProperties(new Indentation { FirstLineChars = 0, FirstLine = "0" }),
             GongwenDocument.Text(string.Join("、", n.Units.Select(u => u.Name)) + "："));
-        doc.BodyText($"你单位牵头负责的以下重点工作任务已逾期{n.CalendarDaysOverdue}天（{n.WorkingDaysOverdue}个工作日），经催办仍未办结。根据督查督办工作安排，现予督办。");
+        doc.BodyText($"你单位牵头负责的以下重点工作任务{Core.Engine.OverdueText.Of(n.WorkingDaysOverdue, n.CalendarDaysOverdue)}，经催办仍未办结。根据督查督办工作安排，现予督办。");
 
         Run[] Label(string text) => [GongwenDocument.Text(text, GongwenDocument.RunProps(GongwenFonts.Heading1))];
         Run[] Value(string text) => [GongwenDocument.Text(text)];
@@ -71,7 +71,7 @@ public static class EscalationNoticeWriter
             new[] { Label("督办事项"), Value($"{n.Code} {n.Task}") },
             new[] { Label("时间节点"), Value(n.Milestone) },
             new[] { Label("完成时限"), Value(GongwenLayout.Date(n.DueDate)) },
-            new[] { Label("逾期情况"), Value($"已逾期{n.CalendarDaysOverdue}天（{n.WorkingDaysOverdue}个工作日）") },
+            new[] { Label("逾期情况"), Value(Core.Engine.OverdueText.Of(n.WorkingDaysOverdue, n.CalendarDaysOverdue)) },
             new[] { Label("责任领导"), Value(n.Leaders.Length == 0 ? "（未明确）" : n.Leaders) },
             new[] { Label("办理要求"), Value(n.Requirements) },
             new[] { Label("反馈时限"), Value($"请于{GongwenLayout.Date(n.FeedbackBy)}前（{n.FeedbackWorkingDays}个工作日内）反馈办理情况") },

@@ -210,7 +210,7 @@ public static class TongbaoWriter
             {
                 var leaders = o.Row.Leaders.Length == 0 ? "" : $"；责任领导：{o.Row.Leaders}";
                 doc.BodyText($"{++i}. {o.Row.Code} {o.Row.Task}——{o.Row.Milestone}，完成时限{GongwenLayout.Date(o.Row.DueDate)}，"
-                    + $"已逾期{o.CalendarDaysOverdue}天（{o.WorkingDaysOverdue}个工作日）{leaders}。");
+                    + $"{Core.Engine.OverdueText.Of(o.WorkingDaysOverdue, o.CalendarDaysOverdue)}{leaders}。");
             }
         }
     }

@@ -16,6 +16,11 @@ public sealed class ExtensionStore(NpgsqlDataSource dataSource)
 
         InputLimits.Check(reason.Trim(), InputLimits.ExtensionReason, "延期理由");
 
+        // One open request per milestone (unique index extension_requests_one_open_key, 0018): the check before the
+        // insert names the waiting request; the index settles two requests racing past the check.
+        const string waiting = """
+            select requested_due::timestamp from extension_requests where milestone_id = @milestoneId and status = 'pending'
+            """;
         const string sql = """
             insert into extension_requests (milestone_id, unit_id, requested_due, reason, requested_at)
             select m.id, @unitId, @requestedDue, @reason, @now from milestones m where m.id = @milestoneId and m.status = 'open' and m.due_date < @requestedDue
@@ -23,13 +28,33 @@ public sealed class ExtensionStore(NpgsqlDataSource dataSource)
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            sql, new { milestoneId, unitId, requestedDue, reason = reason.Trim(), now = now.ToUniversalTime() }, tx, cancellationToken: ct))
-            ?? throw new BadInputException("新的完成时限须晚于当前时限，且时间节点尚未办结");
+        if (await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(waiting, new { milestoneId }, tx, cancellationToken: ct)) is { } open)
+        {
+            throw OneOpen(open);
+        }
+
+        long id;
+        try
+        {
+            id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                sql, new { milestoneId, unitId, requestedDue, reason = reason.Trim(), now = now.ToUniversalTime() }, tx, cancellationToken: ct))
+                ?? throw new BadInputException("新的完成时限须晚于当前时限，且时间节点尚未办结");
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw OneOpen(null);
+        }
+
         await AuditLog.WriteAsync(connection, tx, now, actor, "extension.request", $"milestone:{milestoneId}", new { extension = id, requestedDue = requestedDue.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }, ct);
         await tx.CommitAsync(ct);
         return id;
     }
+
+    private static BadInputException OneOpen(DateTime? requestedDue) => new(
+        "an extension request for this milestone is already pending",
+        requestedDue is { } due
+            ? $"该时间节点已有一项延期申请（延至 {due:yyyy-MM-dd}）待督查室审批，审批前不能再次申请"
+            : "该时间节点已有一项延期申请待督查室审批，审批前不能再次申请");
 
     /// <summary>Approve moves the milestone's due date to the requested one; original_due_date keeps the first, for assessment.</summary>
     public async Task<bool> DecideExtensionAsync(long id, bool approve, string? note, string actor, DateTimeOffset now, CancellationToken ct)

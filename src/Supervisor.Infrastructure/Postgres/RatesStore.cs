@@ -112,8 +112,8 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Task lights during local date D: red when a milestone is overdue (due before D); yellow when one is due today or soon or the latest reported
-    /// progress trails 序时进度 (the elapsed share of the window from the plan's 1 January to the completion due date)
-    /// by more than <c>BehindSchedulePercent</c> points; green otherwise. Tasks without a progress report are not judged behind.
+    /// progress trails 序时进度 (<see cref="ScheduleProgress"/>: the elapsed share of the window from the plan's 1 January to
+    /// the task's deadline) by more than <c>BehindSchedulePercent</c> points; green otherwise. Tasks without a progress report are not judged behind.
     /// </summary>
     public async Task<IReadOnlyList<TaskLight>> TaskLightsAsync(DateOnly asOf, TimeZoneInfo zone, WorkingCalendar calendar, SupervisionOptions options, long? planId, CancellationToken ct)
     {
@@ -145,11 +145,7 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
             select t.id as taskid, t.code,
                    coalesce(o.overdue, false) as overdue,
                    coalesce(o.due_soon, false) as duesoon,
-                   coalesce(
-                       l.percent is not null and t.deadline is not null and t.deadline > make_date(p.year, 1, 1)
-                       and (100.0 * least(greatest(@asOf - make_date(p.year, 1, 1), 0), t.deadline - make_date(p.year, 1, 1))
-                            / (t.deadline - make_date(p.year, 1, 1))) - l.percent > @behind,
-                       false) as behind
+                   l.percent, p.year as planyear, t.deadline::timestamp as deadline
             from tasks t
             join plans p on p.id = t.plan_id
             left join open_by_task o on o.task_id = t.id
@@ -157,18 +153,23 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
             where @planId::bigint is null or t.plan_id = @planId
             order by t.position
             """;
-        var rows = await connection.QueryAsync<(long TaskId, string Code, bool Overdue, bool DueSoon, bool Behind)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(long TaskId, string Code, bool Overdue, bool DueSoon, int? Percent, int PlanYear, DateTime? Deadline)>(new CommandDefinition(
             sql,
             new
             {
                 asOf,
                 horizon = MilestoneScanStore.DueSoonHorizon(asOf, calendar, options),
                 endOfDay = EndOfDay(asOf, zone),
-                behind = options.BehindSchedulePercent,
                 planId,
             },
             cancellationToken: ct));
-        return rows.Select(r => new TaskLight(r.TaskId, r.Code, r.Overdue ? Light.Red : r.DueSoon || r.Behind ? Light.Yellow : Light.Green, r.Overdue, r.DueSoon, r.Behind)).ToList();
+        return rows.Select(r =>
+        {
+            var expected = ScheduleProgress.ExpectedPercent(r.PlanYear, r.Deadline is { } d ? DateOnly.FromDateTime(d) : null, asOf);
+            var behind = ScheduleProgress.IsBehind(r.Percent, expected, options.BehindSchedulePercent);
+            var light = r.Overdue ? Light.Red : r.DueSoon || behind ? Light.Yellow : Light.Green;
+            return new TaskLight(r.TaskId, r.Code, light, r.Overdue, r.DueSoon, behind);
+        }).ToList();
     }
 
     public static DateTimeOffset EndOfDay(DateOnly date, TimeZoneInfo zone)

@@ -52,6 +52,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<MessageQueries>();
         services.AddSingleton<PauseStore>();
         services.AddSingleton<ExtensionStore>();
+        services.AddSingleton<UnitPageQueries>();
         services.AddSingleton<UploadFolder>();
 
         // Signed links: bound here so delivery can make links; validated by the commands that need the secret (serve, link).

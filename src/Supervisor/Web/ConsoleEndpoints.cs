@@ -129,6 +129,7 @@ public static class ConsoleEndpoints
         .notice{background:#fff8c5;padding:.5rem;border:1px solid #d4a72c}section.milestone:target{outline:3px solid #d4a72c;outline-offset:4px;background:#fffbe6}pre.message{white-space:pre-wrap;background:#fff;border:1px solid #d0d7de;padding:.6rem}
         .card.red .value{color:#cf222e}.card.yellow .value{color:#9a6700}.card.green .value{color:#1a7f37}svg.trend{background:#fff;border:1px solid #d0d7de}
         .red{color:#cf222e}.yellow{color:#9a6700}.green{color:#1a7f37}
+        td.files{white-space:normal;min-width:8rem}a.file{display:inline-block;margin:.1rem .3rem .1rem 0}img.file{max-width:6rem;max-height:4.5rem;border:1px solid #d0d7de;vertical-align:middle}
         section.application{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.6rem 1rem;max-width:60rem}section.application h2{margin:.2rem 0 .5rem;font-size:1.1rem}
         dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:0}dl.facts div{display:contents}dl.facts dt{color:#57606a}dl.facts dd{margin:0;overflow-wrap:anywhere}
         .evidence{display:flex;flex-wrap:wrap;gap:.5rem;margin:.6rem 0}img.thumb{width:96px;height:96px;object-fit:cover;border:1px solid #d0d7de;border-radius:4px}

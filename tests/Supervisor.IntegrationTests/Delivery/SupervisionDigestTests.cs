@@ -75,7 +75,7 @@ public sealed class SupervisionDigestTests : MigratedDatabaseTest
         Assert.Contains("任务3项；到期节点7个，其中按期完成3个、逾期完成1个、逾期未完成3个。", r.Text, StringComparison.Ordinal);
         Assert.Contains("2. 区发改局 [红灯] 应完成3 按期1 逾期完成1 逾期未完成1 按期完成率33.3%（排名↓1，按期率-16.7个百分点）", r.Text, StringComparison.Ordinal);
         Assert.Contains("1. 区交通运输局 [绿灯] 应完成1 按期1 逾期完成0 逾期未完成0 按期完成率100.0%（排名—，按期率—）", r.Text, StringComparison.Ordinal);
-        Assert.Contains("1. 2 完善财政预算绩效管理 — 出台绩效办法，时限2023-06-20，已逾期20天（13个工作日）；牵头单位：区财政局；责任领导：（未明确）", r.Text, StringComparison.Ordinal);
+        Assert.Contains("1. 2 完善财政预算绩效管理 — 出台绩效办法，时限2023-06-20，已逾期13个工作日（20天）；牵头单位：区财政局；责任领导：（未明确）", r.Text, StringComparison.Ordinal);
         Assert.Contains("- 区财政局（单位）：无联络员或负责人邮箱、手机号，1条提醒未能送达", r.Text, StringComparison.Ordinal);
         Assert.Contains("138****0101（短信，单位提醒）：已放弃", r.Text, StringComparison.Ordinal);
         Assert.Contains("<td>区发改局</td><td style=\"color:#c00000\">红灯</td>", r.Html, StringComparison.Ordinal);

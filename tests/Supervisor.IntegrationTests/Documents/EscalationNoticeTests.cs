@@ -64,7 +64,7 @@ public sealed class EscalationNoticeTests : MigratedDatabaseTest
         Assert.Contains("督办〔2023〕1号2023年6月26日", text, StringComparison.Ordinal);
         Assert.Contains("区发改局：", text, StringComparison.Ordinal);
         Assert.Contains("3 建设智慧园区", text, StringComparison.Ordinal);
-        Assert.Contains("已逾期10天（6个工作日）", text, StringComparison.Ordinal);
+        Assert.Contains("已逾期6个工作日（10天）", text, StringComparison.Ordinal);
         Assert.Contains("杜新国", text, StringComparison.Ordinal);
 
         // 反馈时限: 3 working days after Monday 06-26 on the official calendar.

@@ -113,7 +113,7 @@ public sealed class TongbaoTests : MigratedDatabaseTest
 
         // 三、逾期事项 by lead unit, the unit with the longest overdue item first: 区财政局 (20 days), then 区发改局 (4).
         Assert.True(text.IndexOf("（一）区财政局（2项）", StringComparison.Ordinal) < text.IndexOf("（二）区发改局（1项）", StringComparison.Ordinal));
-        Assert.Contains("1. 2 完善财政预算绩效管理——出台绩效办法，完成时限2023年6月20日，已逾期20天（13个工作日）。", text, StringComparison.Ordinal);
+        Assert.Contains("1. 2 完善财政预算绩效管理——出台绩效办法，完成时限2023年6月20日，已逾期13个工作日（20天）。", text, StringComparison.Ordinal);
         Assert.Contains("区财政局（单位）：无联络员或负责人邮箱、手机号，1条提醒未能送达。", text, StringComparison.Ordinal);
 
         // 下步工作要求 from the template with the period's figures: 3 overdue, feedback 5 working days after 07-10.

@@ -36,7 +36,7 @@ public sealed class ReviewPageTests(ConsoleHost host) : IClassFixture<ConsoleHos
         var link = Link(t.Lead);
         var applied = await ConsoleHost.PostFormAsync(department, link, $"{link}/milestones/{t.Milestone}/complete", new Dictionary<string, string> { ["note"] = "已通过竣工验收" });
         Assert.Equal(HttpStatusCode.Redirect, applied.StatusCode);
-        Assert.EndsWith("?done=applied", applied.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.EndsWith($"?done=applied&m={t.Milestone}#m{t.Milestone}", applied.Headers.Location!.OriginalString, StringComparison.Ordinal);
         var again = await ConsoleHost.PostFormAsync(department, link, $"{link}/milestones/{t.Milestone}/complete", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         Assert.Contains("正在等待督查室审核", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);

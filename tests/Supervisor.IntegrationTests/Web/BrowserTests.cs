@@ -19,7 +19,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public long MilestoneId { get; private set; }
+    /// <summary>The test unit's milestones: lead on two tasks (due today; due on the next working day), co on one long overdue.</summary>
+    public (long DueToday, long DueNext, long OverdueCo) Milestones { get; private set; }
 
     private Process? _serve;
     private IPlaywright? _playwright;
@@ -58,7 +59,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             Assert.True(add.ExitCode == 0, add.StdErr);
         }
 
-        MilestoneId = await AddDueSoonUnitAsync();
+        Milestones = await AddTestUnitAsync();
         await SnapshotsAsync();
 
         _playwright = await Playwright.CreateAsync();
@@ -113,30 +114,43 @@ public sealed class BrowserFixture : IAsyncLifetime
         throw new TimeoutException("serve did not become ready");
     }
 
-    /// <summary>A unit whose only lead milestone is due on the next working day: yellow until it is done.</summary>
-    private async Task<long> AddDueSoonUnitAsync()
+    /// <summary>
+    /// A unit of its own plan: lead unit of 完成测试任务 (due today: counted as due, nothing done, so its on-time rate is 0%
+    /// and it is red) and of 整理验收材料 (due on the next working day: due soon, yellow), and co unit of 清理历史欠账,
+    /// overdue since 40 days ago (shown to it, not counted in its assessed rates).
+    /// </summary>
+    private async Task<(long DueToday, long DueNext, long OverdueCo)> AddTestUnitAsync()
     {
         await using var connection = await Db.DataSource.OpenConnectionAsync();
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
         var days = (await connection.QueryAsync<(DateTime Day, string Kind)>("select day, kind from calendar_days")).ToDictionary(d => DateOnly.FromDateTime(d.Day), d => d.Kind);
-        var due = today.AddDays(1);
-        while (days.TryGetValue(due, out var kind) ? kind == "holiday" : due.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+        var next = today.AddDays(1);
+        while (days.TryGetValue(next, out var kind) ? kind == "holiday" : next.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
         {
-            due = due.AddDays(1);
+            next = next.AddDays(1);
         }
 
-        const string sql = """
-            with u as (insert into units (name, created_at) values (@unit, now()) returning id),
-            p as (insert into plans (year, title, imported_at, updated_at) values (@year, '浏览器测试方案', now(), now()) returning id),
-            t as (insert into tasks (plan_id, code, title, full_text, position, created_at, updated_at, deadline)
-                  select p.id, '1', '完成测试任务', '完成测试任务（浏览器测试局牵头）', 1, now(), now(), @due from p returning id),
-            tu as (insert into task_units (task_id, unit_id, role) select t.id, u.id, 'lead' from t, u)
-            insert into milestones (task_id, key, kind, title, due_date, original_due_date, created_at, updated_at)
-            select t.id, 'completion', 'completion', '完成测试任务', @due, @due, now(), now() from t
-            returning id
-            """;
-        return await connection.ExecuteScalarAsync<long>(sql, new { unit = UnitName, year = due.Year, due });
+        var unit = await connection.ExecuteScalarAsync<long>("insert into units (name, created_at) values (@unit, now()) returning id", new { unit = UnitName });
+        var other = await connection.ExecuteScalarAsync<long>("insert into units (name, created_at) values ('浏览器测试牵头局', now()) returning id");
+        var plan = await connection.ExecuteScalarAsync<long>(
+            "insert into plans (year, title, imported_at, updated_at) values (@year, '浏览器测试方案', now(), now()) returning id", new { year = today.Year });
+        async Task<long> TaskAsync(int position, string title, DateOnly due, long lead, long? co)
+        {
+            const string sql = """
+                with t as (insert into tasks (plan_id, code, title, full_text, position, created_at, updated_at, deadline)
+                           values (@plan, @code, @title, @title, @position, now(), now(), @due) returning id),
+                l as (insert into task_units (task_id, unit_id, role, position) select t.id, @lead, 'lead', 0 from t),
+                c as (insert into task_units (task_id, unit_id, role, position) select t.id, @co, 'co', 1 from t where @co::bigint is not null)
+                insert into milestones (task_id, key, kind, title, due_date, original_due_date, created_at, updated_at)
+                select t.id, 'completion', 'completion', @title, @due, @due, now(), now() from t
+                returning id
+                """;
+            return await connection.ExecuteScalarAsync<long>(sql, new { plan, code = position.ToString(CultureInfo.InvariantCulture), title, position, due, lead, co });
+        }
+
+        return (await TaskAsync(1, "完成测试任务", today, unit, null), await TaskAsync(2, "整理验收材料", next, unit, null),
+            await TaskAsync(3, "清理历史欠账", today.AddDays(-40), other, unit));
     }
 
     /// <summary>
@@ -152,7 +166,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         await using (var connection = await Db.DataSource.OpenConnectionAsync())
         {
             var past = await connection.QueryAsync<(long Id, DateTime Due)>(
-                "select id, due_date::timestamp from milestones where due_date < @today order by id", new { today });
+                """
+                select m.id, m.due_date::timestamp from milestones m join tasks t on t.id = m.task_id join plans p on p.id = t.plan_id
+                where m.due_date < @today and p.title <> '浏览器测试方案' order by m.id
+                """, new { today });
             foreach (var (id, due) in past.Where((_, i) => i % 3 != 0))
             {
                 var local = DateOnly.FromDateTime(due).ToDateTime(new TimeOnly(10, 0));
@@ -244,50 +261,115 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         await page.Context.CloseAsync();
     }
 
+    /// <summary>
+    /// The department's loop on a phone (390×844): open the signed link, report progress with a photo, apply for 办结 on
+    /// two tasks; the office approves one and returns the other with a reason in the 待审核 queue; the unit's page then
+    /// shows 已办结 and 已退回 with the reason, and the unit's on-time rate and light follow (red at 0% with an item due
+    /// today, yellow once it is closed on time and only an item due soon is left). Nothing scrolls sideways and every
+    /// button and fold is at least 44 px tall.
+    /// </summary>
     [Fact]
-    public async Task SignedLink_ReportsProgress_AndMarksDone_AndTheUnitsLightTurnsGreen()
+    public async Task UnitOnAPhone_ReportsWithAPhoto_AppliesForCompletion_AndSeesTheOfficesDecisions_WhileRatesAndLightFollow()
     {
-        var viewer = await LoggedInAsync("viewer");
-        var row = viewer.Locator($"tr:has(a:text-is('{BrowserFixture.UnitName}'))");
-        await viewer.GotoAsync(fixture.BaseUrl + "/units");
-        Assert.Contains("黄灯", await row.InnerTextAsync(), StringComparison.Ordinal);
+        var (dueToday, dueNext, overdueCo) = fixture.Milestones;
+        var office = await LoggedInAsync("admin");
+        var row = office.Locator($"tr:has(a:text-is('{BrowserFixture.UnitName}'))");
+        await office.GotoAsync(fixture.BaseUrl + "/units");
+        var before = await row.InnerTextAsync();
+        Assert.Contains("红灯", before, StringComparison.Ordinal);
+        Assert.Contains("0.0%", before, StringComparison.Ordinal);
 
         var link = await SupervisorProcess.RunAsync(["link", "--unit", BrowserFixture.UnitName], fixture.Env);
         Assert.True(link.ExitCode == 0, link.StdErr);
         var url = link.StdOut.Trim();
-        Assert.StartsWith(fixture.BaseUrl + "/u/", url, StringComparison.Ordinal);
-
-        var context = await fixture.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
+        var phone = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 1, Locale = "zh-CN",
+        });
+        var page = await phone.NewPageAsync();
         await page.GotoAsync(url);
         Assert.Equal(BrowserFixture.UnitName, (await page.Locator("h1").InnerTextAsync()).Trim());
-        var milestone = page.Locator($"section[data-milestone='{fixture.MilestoneId.ToString(CultureInfo.InvariantCulture)}']");
-        await milestone.Locator("input[name=percent]").FillAsync("80");
-        await milestone.Locator("input[name=note]").FillAsync("主体工作已完成八成");
-        await milestone.Locator("button:text-is('报送进展')").ClickAsync();
-        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("进展已报送", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
-        Assert.Contains("80%", await milestone.InnerTextAsync(), StringComparison.Ordinal);
+        await AssertFitsAPhoneAsync(page);
 
-        // The page is already at ?done=…: wait for the new notice, not for a URL that matches before the redirect lands.
-        // 办结 is an application (Supervision:CompletionNeedsReview): the unit stays yellow until the office's 销号.
-        await milestone.Locator("button:text-is('标记办结')").ClickAsync();
-        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("待督查室审核", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
-        await context.CloseAsync();
+        // The co task, overdue for 40 days, comes first and says how late in working and calendar days; no 办结 for a co unit.
+        var first = page.Locator("section.task").First;
+        Assert.Matches("已逾期[0-9]+个工作日（40天）", await first.Locator($"li[data-milestone='{overdueCo}'] .status").InnerTextAsync());
+        Assert.Equal(0, await first.Locator("summary:text-is('申请办结')").CountAsync());
 
-        var office = await LoggedInAsync("admin");
+        // 报送进展 with a photo, once for the task.
+        var taskA = page.Locator($"section.task:has(li[data-milestone='{dueToday}'])");
+        var report = taskA.Locator("details.report");
+        await report.Locator("summary:text-is('报送进展')").ClickAsync();
+        await report.Locator("input[name=percent]").FillAsync("100");
+        await report.Locator("textarea[name=note]").FillAsync("测试任务已全部完成，附现场照片");
+        await report.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "现场照片.png", MimeType = "image/png", Buffer = Photo });
+        await AssertFitsAPhoneAsync(page);
+        await report.Locator("button:text-is('报送进展')").ClickAsync();
+        await Assertions.Expect(taskA.Locator(".notice")).ToContainTextAsync("进展已报送（附佐证材料 1 个）", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        Assert.EndsWith("#" + await taskA.GetAttributeAsync("id"), page.Url, StringComparison.Ordinal);
+        Assert.Contains("100%", await taskA.Locator(".schedule").InnerTextAsync(), StringComparison.Ordinal);
+
+        // 申请办结 behind its confirmation, on both lead tasks.
+        foreach (var milestone in new[] { dueToday, dueNext })
+        {
+            var item = page.Locator($"li[data-milestone='{milestone}']");
+            await item.Locator("summary:text-is('申请办结')").ClickAsync();
+            await item.Locator("button:text-is('确认申请办结')").ClickAsync();
+            await Assertions.Expect(page.Locator($"li[data-milestone='{milestone}'] .status")).ToHaveTextAsync("待审核", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        }
+
+        // The office: 销号 one, 退回 the other with a reason.
         await office.GotoAsync(fixture.BaseUrl + "/review");
-        var application = office.Locator($"section.application:has(a:text-is('1 完成测试任务'))");
-        await application.Locator("button:text-is('销号')").ClickAsync();
+        var approve = office.Locator("section.application:has-text('完成测试任务')");
+        await approve.Locator("button:text-is('销号')").ClickAsync();
         await Assertions.Expect(office.Locator(".notice")).ToContainTextAsync("已销号", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        var giveBack = office.Locator("section.application:has-text('整理验收材料')");
+        await giveBack.Locator("input[name=reason]").FillAsync("验收材料缺少签字页，请补齐后再申请");
+        await giveBack.Locator("button:text-is('退回')").ClickAsync();
+        await Assertions.Expect(office.Locator(".notice")).ToContainTextAsync("已退回", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+
+        // The unit's page: 已退回 with the reason at the returned item, 已办结 for the approved one (folded with done tasks).
+        await page.GotoAsync(url);
+        var returned = page.Locator($"li[data-milestone='{dueNext}']");
+        Assert.Contains("已退回：验收材料缺少签字页，请补齐后再申请", await returned.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await returned.Locator("summary:text-is('申请办结')").CountAsync());
+        await page.Locator("summary:has-text('已全部办结的任务')").ClickAsync();
+        Assert.Equal("已办结", (await page.Locator($"li[data-milestone='{dueToday}'] .status").InnerTextAsync()).Trim());
+        await AssertFitsAPhoneAsync(page);
+        await ShotAsync(page, "unit-phone");
+        await page.SetViewportSizeAsync(360, 740);
+        await AssertFitsAPhoneAsync(page);
+        await phone.CloseAsync();
+
+        // The rates and the light follow: the item due today closed on time (100%), only an item due soon left (yellow).
+        await office.GotoAsync(fixture.BaseUrl + "/units");
+        var after = await row.InnerTextAsync();
+        Assert.Contains("黄灯", after, StringComparison.Ordinal);
+        Assert.Contains("100.0%", after, StringComparison.Ordinal);
         await office.Context.CloseAsync();
 
-        await viewer.GotoAsync(fixture.BaseUrl + "/units");
-        Assert.Contains("绿灯", await row.InnerTextAsync(), StringComparison.Ordinal);
-
         await using var connection = await fixture.Db.DataSource.OpenConnectionAsync();
-        Assert.Equal(80, await connection.QuerySingleAsync<int>("select percent from progress_reports where milestone_id = @id and source = 'link'", new { id = fixture.MilestoneId }));
-        await viewer.Context.CloseAsync();
+        Assert.Equal(1, await connection.QuerySingleAsync<int>("""
+            select count(*)::int from evidence e join progress_reports p on p.id = e.progress_report_id where p.milestone_id = @dueToday and e.media_type = 'image/png'
+            """, new { dueToday }));
     }
+
+    /// <summary>No sideways scroll, and every button and fold a finger can hit (≥ 44 px tall, as visible now).</summary>
+    private static async Task AssertFitsAPhoneAsync(IPage page)
+    {
+        var scroll = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        var width = await page.EvaluateAsync<int>("() => window.innerWidth");
+        Assert.True(scroll <= width, $"the page is {scroll} px wide in a {width} px viewport");
+        foreach (var target in await page.Locator("button:visible, summary:visible, input:visible, textarea:visible").AllAsync())
+        {
+            var box = await target.BoundingBoxAsync();
+            Assert.True(box is null || box.Height >= 44, $"{await target.EvaluateAsync<string>("e => e.outerHTML.slice(0, 80)")} is {box?.Height} px tall");
+        }
+    }
+
+    /// <summary>A small PNG, as a phone's camera hands over a photo (the type is decided from these bytes).</summary>
+    private static byte[] Photo => Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAAEIElEQVR42g3Msep2UADA4f/lmEwmfQPLWRiklAwsZ2GQUjKwnIVBSsnAchYGKeUqfpf1vc8FPH/8M3ANhIFnEBhEBolBZiANcoPSoDZoDXoDZTAYTAaLwWZwGGiD0+A2eI0//pm4JsLEMwlMIpPEJDORJrlJaVKbtCa9iTIZTCaTxWQzOUy0yWlym7zmL7JwLYSFZxFYRBaJRWYhLXKL0qK2aC16C2UxWEwWi8VmcVhoi9PitnitX2Tj2ggbzyawiWwSm8xG2uQ2pU1t09r0NspmsJlsFpvN5rDRNqfNbfPav8jBdRAOnkPgEDkkDpmDdMgdSofaoXXoHZTD4DA5LA6bw+GgHU6H2+F1fpHAFQiBJwgEkSARZAIpyAWloBa0gl6gBINgEiyCTXAItOAU3IJX/CIf10f4eD6BT+ST+GQ+0if3KX1qn9an91E+g8/ks/hsPoeP9jl9bp/X/0UhbogI8UKCkCgkCclCZEgeUobUIW1IH6JChpApZAnZQo4QHXKG3CFv+Iti3BgR48UEMVFMEpPFyJg8poypY9qYPkbFDDFTzBKzxRwxOuaMuWPe+BeluCkixUsJUqKUJCVLkSl5SplSp7QpfYpKGVKmlCVlSzlSdMqZcqe86S+SuBIh8SSBJJIkkkwiJbmklNSSVtJLlGSQTJJFskkOiZacklvyyl9U4BaIAq8gKIgKkoKsQBbkBWVBXdAW9AWqYCiYCpaCreAo0AVnwV3wFr+owq0QFV5FUBFVJBVZhazIK8qKuqKt6CtUxVAxVSwVW8VRoSvOirvirX5Rg9sgGryGoCFqSBqyBtmQN5QNdUPb0DeohqFhalgatoajQTecDXfD2/yiDrdDdHgdQUfUkXRkHbIj7yg76o62o+9QHUPH1LF0bB1Hh+44O+6Ot/tFClchFJ4iUESKRJEppCJXlIpa0Sp6hVIMikmxKDbFodCKU3ErXvWLRtwRMeKNBCPRSDKSjciRfKQcqUfakX5EjQwj08gyso0cI3rkHLlH3vEXzbgzYsabCWaimWQmm5Ez+Uw5U8+0M/2MmhlmppllZps5ZvTMOXPPvPMvWnFXxIq3EqxEK8lKtiJX8pVypV5pV/oVtTKsTCvLyrZyrOiVc+VeeddftOPuiB1vJ9iJdpKdbEfu5DvlTr3T7vQ7amfYmXaWnW3n2NE758698+6/SONqhMbTBJpIk2gyjdTkmlJTa1pNr1GaQTNpFs2mOTRac2puzat/0YV7IS68i+Aiukgusgt5kV+UF/VFe9FfqIvhYrpYLraL40JfnBf3xXv9ogf3QTx4D8FD9JA8ZA/yIX8oH+qH9qF/UA/Dw/SwPGwPx4N+OB/uh/f5RR/uh/jwPoKP6CP5yD7kR/5RftQf7Uf/oT6Gj+lj+dg+jg/9cX7cH+/3H3lSv86uc7+zAAAAAElFTkSuQmCC");
 
     /// <summary>
     /// The office's 待审核 queue with three applications (photos, a late one): usable at desktop width and on a 390-px

@@ -160,7 +160,7 @@ public sealed partial class HardeningTests(HardenedHost host) : IClassFixture<Ha
         var page = await client.GetStringAsync(coLink);
         var section = SectionOf(page, milestone);
         Assert.Contains("报送进展", section, StringComparison.Ordinal);
-        Assert.DoesNotContain("标记办结", section, StringComparison.Ordinal);
+        Assert.DoesNotContain("申请办结", section, StringComparison.Ordinal);
 
         var refused = await ConsoleHost.PostFormAsync(client, coLink, $"{coLink}/milestones/{milestone}/complete", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -171,7 +171,7 @@ public sealed partial class HardeningTests(HardenedHost host) : IClassFixture<Ha
         var progress = await ConsoleHost.PostFormAsync(client, coLink, $"{coLink}/milestones/{milestone}/progress", new Dictionary<string, string> { ["percent"] = "30", ["note"] = "配合完成数据报送" });
         Assert.Equal(HttpStatusCode.Redirect, progress.StatusCode);
         var leadLink = HardenedHost.Link(lead);
-        Assert.Contains("标记办结", SectionOf(await client.GetStringAsync(leadLink), milestone), StringComparison.Ordinal);
+        Assert.Contains("申请办结", SectionOf(await client.GetStringAsync(leadLink), milestone), StringComparison.Ordinal);
         var done = await ConsoleHost.PostFormAsync(client, leadLink, $"{leadLink}/milestones/{milestone}/complete", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
         Assert.Equal("pending", await QueryAsync<string>("select state from completion_applications where milestone_id = @milestone", new { milestone }));

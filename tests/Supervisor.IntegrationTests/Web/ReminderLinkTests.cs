@@ -114,7 +114,7 @@ public sealed partial class ReminderLinkTests(ReminderLinkHost host) : IClassFix
         {
             ["__af"] = token, ["percent"] = "60", ["note"] = "主体工程已完成六成",
         }));
-        Assert.Contains("最新进度 60%", await progress.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("已报 60%", await progress.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var complete = await department.PostAsync(new Uri(unitPage, $"{unitPage.AbsolutePath}/milestones/{milestone}/complete"), new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = token }));
         Assert.Equal(HttpStatusCode.OK, complete.StatusCode);
         return html;

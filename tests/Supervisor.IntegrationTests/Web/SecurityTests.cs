@@ -9,7 +9,7 @@ namespace Supervisor.IntegrationTests.Web;
 public sealed class SecurityTests(ConsoleHost host) : IClassFixture<ConsoleHost>
 {
     /// <summary>Routes that answer without login; every other route in the table must not.</summary>
-    private static readonly string[] Anonymous = ["/health/live", "/health/ready", "/login", "/static/console.css"];
+    private static readonly string[] Anonymous = ["/health/live", "/health/ready", "/login", "/static/console.css", "/static/unit.css"];
 
     private static bool IsAnonymous(string pattern) =>
         Anonymous.Contains(pattern) || pattern.StartsWith("/u/{token}", StringComparison.Ordinal) || pattern == "/s/{code}";

@@ -8,7 +8,8 @@ namespace Supervisor.Web.Auth;
 /// and whatever endpoint it reaches: in the form field <c>__af</c> or the <c>RequestVerificationToken</c> header.
 /// One check here instead of one per handler, so a text/plain or JSON post riding on the console cookie is refused
 /// like a form without its token. Exempt: calls with a unit's bearer token (no cookie is read for them, so nothing
-/// can be forged), and the Hangfire Dashboard, which checks the same token itself.
+/// can be forged), the Hangfire Dashboard, which checks the same token itself, and a multipart upload to an endpoint
+/// that reads its own body (<see cref="Evidence.EvidenceUploadEndpoint"/>): it checks the token before the first file.
 /// </summary>
 public static class AntiforgeryMiddleware
 {
@@ -16,7 +17,7 @@ public static class AntiforgeryMiddleware
 
     public static IApplicationBuilder UseAntiforgeryOnUnsafeRequests(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        if (NeedsToken(http.Request))
+        if (NeedsToken(http.Request) && !Evidence.EvidenceUploadEndpoint.Streams(http))
         {
             var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
             if (!await antiforgery.IsRequestValidAsync(http))

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Supervisor.Core;
+using Supervisor.Core.Calendar;
+using Supervisor.Core.Engine;
 
 namespace Supervisor.Web.Components;
 
@@ -19,9 +21,25 @@ public static class Format
     public static string Time(DateTimeOffset? instant, TimeZoneInfo zone) =>
         instant is { } i ? TimeZoneInfo.ConvertTime(i, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : Labels.None;
 
+    /// <summary>The office's local date of a timestamptz read by Dapper as a UTC DateTime.</summary>
+    public static string LocalDate(DateTime? utc, TimeZoneInfo zone) =>
+        utc is { } u ? Date(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(u, DateTimeKind.Utc), zone)) : Labels.None;
+
     /// <summary>A timestamptz read by Dapper as a UTC DateTime.</summary>
     public static string Time(DateTime? utc, TimeZoneInfo zone) =>
         utc is { } u ? Time(new DateTimeOffset(DateTime.SpecifyKind(u, DateTimeKind.Utc)), zone) : Labels.None;
+
+    /// <summary>
+    /// Where a milestone stands, as every page says it: 已办结, 待审核 (a 办结 application waits for the office), or for an
+    /// open one <see cref="OverdueText.Standing(DateOnly, DateOnly, WorkingCalendar)"/> — never a bare 进行中 for an item years late.
+    /// </summary>
+    public static string Standing(Supervisor.Infrastructure.Postgres.MilestoneInfo m, DateOnly today, WorkingCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        return m.Status == "done" ? Labels.MilestoneStatus("done")
+            : m.ReviewState == "pending" ? "待审核"
+            : OverdueText.Standing(DateOnly.FromDateTime(m.DueDate), today, calendar);
+    }
 
     /// <summary>A due date, with the original beside it once an extension moved it (the original stays the assessment date).</summary>
     public static string Due(DateTime due, DateTime original) => due == original ? Date(due) : $"{Date(due)}（原 {Date(original)}）";

@@ -29,7 +29,16 @@ public static class EvidenceUpload
 
     private const int ChunkBytes = 64 * 1024;
 
-    public static async Task<EvidenceForm> ReadAsync(HttpRequest request, EvidenceOptions options, CancellationToken ct)
+    public static Task<EvidenceForm> ReadAsync(HttpRequest request, EvidenceOptions options, CancellationToken ct) =>
+        ReadAsync(request, options, beforeFiles: null, ct);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(HttpRequest, EvidenceOptions, CancellationToken)"/>, and <paramref name="beforeFiles"/>
+    /// is called once with the text fields read so far, before the first file's bytes are read (or at the end when no
+    /// file came): the place to check the antiforgery field, which a form sends before its file inputs.
+    /// </summary>
+    public static async Task<EvidenceForm> ReadAsync(
+        HttpRequest request, EvidenceOptions options, Func<IReadOnlyDictionary<string, string>, Task>? beforeFiles, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
@@ -46,7 +55,13 @@ public static class EvidenceUpload
             if (request.HasFormContentType)
             {
                 var form = await request.ReadFormAsync(ct);
-                return new EvidenceForm(form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal), []);
+                var plain = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+                if (beforeFiles is not null)
+                {
+                    await beforeFiles(plain);
+                }
+
+                return new EvidenceForm(plain, []);
             }
 
             throw new EvidenceRefusedException("请以表单（multipart/form-data）提交进展和佐证材料。", StatusCodes.Status415UnsupportedMediaType);
@@ -61,6 +76,7 @@ public static class EvidenceUpload
         var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = new List<EvidenceFile>();
+        var checkedFields = beforeFiles is null;
         while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
@@ -71,6 +87,12 @@ public static class EvidenceUpload
             var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
             if (disposition.IsFileDisposition())
             {
+                if (!checkedFields)
+                {
+                    checkedFields = true;
+                    await beforeFiles!(fields);
+                }
+
                 var uploaded = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
                 if (uploaded.Length == 0)
                 {
@@ -104,6 +126,11 @@ public static class EvidenceUpload
                 var bytes = await ReadBoundedAsync(section.Body, InputLimits.FormValueBytes, null, options, ct);
                 fields[name] = System.Text.Encoding.UTF8.GetString(bytes);
             }
+        }
+
+        if (!checkedFields)
+        {
+            await beforeFiles!(fields);
         }
 
         return new EvidenceForm(fields, files);

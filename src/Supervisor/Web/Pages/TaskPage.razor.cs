@@ -12,6 +12,12 @@ public sealed partial class TaskPage
         TaskInfo Task, TaskLight? Light, IReadOnlyList<MilestoneInfo> Milestones, IReadOnlyList<ProgressInfo> Progress, IReadOnlyList<ReminderInfo> Reminders,
         IReadOnlyList<NoticeRow> Notices, IReadOnlyList<MessageInfo> Messages, TimeZoneInfo Zone) : IPageModel<TaskPage>
     {
+        /// <summary>Today and the calendar, for where each milestone stands (<see cref="Format.Standing"/>).</summary>
+        public required (DateOnly Today, Core.Calendar.WorkingCalendar Calendar) Clock { get; init; }
+
+        /// <summary>佐证材料 by progress report.</summary>
+        public required IReadOnlyDictionary<long, IReadOnlyList<EvidenceInfo>> Evidence { get; init; }
+
         /// <summary>The task's units (lead first), for staff entering what a unit phoned in.</summary>
         public IReadOnlyList<(long UnitId, string Name, string Role)> Units { get; init; } = [];
 
@@ -29,7 +35,7 @@ public sealed partial class TaskPage
 
     internal static async Task<IResult> RenderAsync(
         long id, string? done, TaskQueries taskQueries, MilestoneQueries milestoneQueries, MessageQueries messageQueries, SupervisionEngine engine, EscalationNoticeStore notices,
-        TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
+        CalendarStore calendars, EvidenceStore evidence, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
     {
         var task = await taskQueries.TaskAsync(id, ct);
         if (task is null)
@@ -39,10 +45,13 @@ public sealed partial class TaskPage
 
         var today = PageContext.Today(engine, time);
         var light = (await engine.TaskLightsAsync(today, task.PlanId, ct)).FirstOrDefault(l => l.TaskId == id);
+        var progress = await taskQueries.ProgressOfTaskAsync(id, ct);
         return Render.Page(new View(
-            task, light, await milestoneQueries.MilestonesOfTaskAsync(id, ct), await taskQueries.ProgressOfTaskAsync(id, ct), await taskQueries.RemindersOfTaskAsync(id, ct),
+            task, light, await milestoneQueries.MilestonesOfTaskAsync(id, ct), progress, await taskQueries.RemindersOfTaskAsync(id, ct),
             await notices.ForTaskAsync(id, ct), await messageQueries.MessagesAsync(null, null, null, null, id, 200, ct), zone)
         {
+            Clock = (today, await calendars.LoadAsync(ct)),
+            Evidence = await evidence.ListAsync([.. progress.Select(p => p.Id)], ct),
             Units = await milestoneQueries.UnitsOfTaskAsync(id, ct),
             Notice = Notices.GetValueOrDefault(done ?? ""),
         });

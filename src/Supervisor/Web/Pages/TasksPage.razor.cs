@@ -14,7 +14,11 @@ public sealed partial class TasksPage
 
     public sealed record View(
         Query Asked, IReadOnlyList<TaskInfo> Tasks, IReadOnlyDictionary<long, TaskLight> Lights, IReadOnlyList<(long Id, int Year, string Title)> Plans,
-        IReadOnlyList<UnitInfo> Units, IReadOnlyList<(long Id, string Name)> Leaders) : IPageModel<TasksPage>;
+        IReadOnlyList<UnitInfo> Units, IReadOnlyList<(long Id, string Name)> Leaders) : IPageModel<TasksPage>
+    {
+        /// <summary>Where each task stands by its most urgent open milestone (overdue said as everywhere); absent: nothing open.</summary>
+        public required IReadOnlyDictionary<long, (string Text, bool Overdue)> Standings { get; init; }
+    }
 
     public static void Map(RouteGroupBuilder pages)
     {
@@ -27,7 +31,7 @@ public sealed partial class TasksPage
     }
 
     private static async Task<IResult> ListAsync(
-        TaskQueries taskQueries, UnitQueries unitQueries, SupervisionEngine engine, TimeProvider time,
+        TaskQueries taskQueries, UnitQueries unitQueries, MilestoneQueries milestoneQueries, CalendarStore calendars, SupervisionEngine engine, TimeProvider time,
         string? plan, string? section, string? unit, string? leader, string? light, string? overdue, string? q, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
@@ -38,18 +42,37 @@ public sealed partial class TasksPage
             .Where(t => overdue != "1" || (lights.TryGetValue(t.Id, out var l) && l.Overdue))
             .ToList();
         return Render.Page(new View(
-            new Query(plan, section, unit, leader, light, overdue, q), tasks, lights, await taskQueries.PlansAsync(ct), await unitQueries.UnitsAsync(ct), await taskQueries.LeadersAsync(ct)));
+            new Query(plan, section, unit, leader, light, overdue, q), tasks, lights, await taskQueries.PlansAsync(ct), await unitQueries.UnitsAsync(ct), await taskQueries.LeadersAsync(ct))
+        {
+            Standings = await StandingsAsync(milestoneQueries, calendars, today, ct),
+        });
     }
 
-    private static async Task<IResult> OverdueAsync(TaskQueries taskQueries, MilestoneQueries milestoneQueries, SupervisionEngine engine, TimeProvider time, CancellationToken ct)
+    /// <summary>Each task's most urgent open milestone (earliest due, 待审核 ones last), said as <see cref="Format.Standing"/> says it.</summary>
+    private static async Task<IReadOnlyDictionary<long, (string Text, bool Overdue)>> StandingsAsync(
+        MilestoneQueries milestoneQueries, CalendarStore calendars, DateOnly today, CancellationToken ct)
+    {
+        var calendar = await calendars.LoadAsync(ct);
+        return (await milestoneQueries.MilestonesAsync(null, openOnly: true, ct))
+            .GroupBy(m => m.TaskId)
+            .ToDictionary(g => g.Key, g =>
+            {
+                var first = g.OrderBy(m => m.ReviewState == "pending").ThenBy(m => m.DueDate).First();
+                return (Format.Standing(first, today, calendar), first.ReviewState != "pending" && DateOnly.FromDateTime(first.DueDate) < today);
+            });
+    }
+
+    private static async Task<IResult> OverdueAsync(TaskQueries taskQueries, MilestoneQueries milestoneQueries, CalendarStore calendars, SupervisionEngine engine, TimeProvider time, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
+        var calendar = await calendars.LoadAsync(ct);
         var tasks = (await taskQueries.TasksAsync(new TaskFilter(null, null, null, null, null), ct)).ToDictionary(t => t.Id);
         var overdue = await milestoneQueries.MilestonesAsync(today, openOnly: true, ct);
-        var sheet = new XlsxSheet($"逾期清单{today:yyyyMMdd}", ["任务编号", "任务", "时间节点", "完成时限", "原完成时限", "逾期天数", "牵头单位", "责任领导", "最新进度"],
+        var sheet = new XlsxSheet($"逾期清单{today:yyyyMMdd}", ["任务编号", "任务", "时间节点", "完成时限", "原完成时限", "逾期情况", "逾期天数", "逾期工作日", "牵头单位", "责任领导", "最新进度"],
             overdue.Select(m => (IReadOnlyList<object?>)
             [
-                m.TaskCode, m.TaskTitle, m.Title, Format.Date(m.DueDate), Format.Date(m.OriginalDueDate), today.DayNumber - DateOnly.FromDateTime(m.DueDate).DayNumber,
+                m.TaskCode, m.TaskTitle, m.Title, Format.Date(m.DueDate), Format.Date(m.OriginalDueDate), Format.Standing(m, today, calendar),
+                today.DayNumber - DateOnly.FromDateTime(m.DueDate).DayNumber, calendar.WorkingDaysBetween(DateOnly.FromDateTime(m.DueDate), today),
                 tasks.GetValueOrDefault(m.TaskId)?.LeadUnits, tasks.GetValueOrDefault(m.TaskId)?.Leaders, m.LatestPercent is { } p ? $"{p}%" : null,
             ]));
         return Results.File(XlsxWriter.ToBytes([sheet]), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"overdue-{today:yyyyMMdd}.xlsx");

@@ -15,7 +15,17 @@ public static class RequestErrors
     public static IApplicationBuilder UseRequestErrors(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
         var limit = http.RequestServices.GetRequiredService<IOptions<ConsoleOptions>>().Value.MaxRequestBodyBytes;
-        if (http.Request.ContentLength > limit)
+        if (Evidence.EvidenceUploadEndpoint.BodyLimit(http) is { } uploadLimit)
+        {
+            // An upload of 佐证材料 has its own limit, and its endpoint refuses an oversized Content-Length itself, in
+            // words naming the files; Kestrel still stops reading past the limit.
+            limit = uploadLimit;
+            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = uploadLimit;
+            }
+        }
+        else if (http.Request.ContentLength > limit)
         {
             // Refused before a byte is read; a client that sent Expect: 100-continue never uploads the body at all.
             await WriteAsync(http, StatusCodes.Status413PayloadTooLarge, TooLarge(limit));

@@ -86,7 +86,7 @@ public sealed class OfficeDigestTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.StartsWith("### 某县人民政府督查室督查通报（2023年第1期）", wecom, StringComparison.Ordinal);
         Assert.Contains("到期节点 7 个，其中按期完成 3 个、逾期完成 1 个、**逾期未完成 3 个**；完成率 57.1%，按期完成率 **42.9%**。", wecom, StringComparison.Ordinal);
         Assert.Contains("**红灯单位（2个）**：区发改局、区财政局", wecom, StringComparison.Ordinal);
-        Assert.Contains("- 2 完善财政预算绩效管理：出台绩效办法，已逾期 **20** 天（区财政局）", wecom, StringComparison.Ordinal);
+        Assert.Contains("- 2 完善财政预算绩效管理：出台绩效办法，**已逾期13个工作日（20天）**（区财政局）", wecom, StringComparison.Ordinal);
         Assert.Contains("**无法送达的单位（2个）**：区财政局、区交通运输局", wecom, StringComparison.Ordinal);
         Assert.Matches(@"\[在督查室控制台查看通报\]\(https://duchashi\.example\.gov\.cn/digests/\d+\)", wecom);
 

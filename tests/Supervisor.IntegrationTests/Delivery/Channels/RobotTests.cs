@@ -54,7 +54,7 @@ public sealed class RobotTests : IAsyncLifetime
         {
             Assert.StartsWith("### 督查督办提醒：区财政局", post, StringComparison.Ordinal);
             Assert.Contains("完善财政预算绩效管理", post, StringComparison.Ordinal);
-            Assert.Contains("已逾期3天", post, StringComparison.Ordinal);
+            Assert.Matches("已逾期[0-9]+个工作日（3天）", post);
             Assert.Contains("[反馈进展](http://", post, StringComparison.Ordinal);
         }
 
