@@ -23,6 +23,12 @@ public sealed class SupervisionOptions
     /// <summary>A unit whose on-time rate is below this (0–1) is red.</summary>
     public double RedBelowOnTimeRate { get; set; } = 0.6;
 
+    /// <summary>
+    /// A unit that has not signed (签收) a task this many working days after it was assigned or changed gets one 签收
+    /// reminder in its digest; 0 = no 签收 reminders.
+    /// </summary>
+    public int AcknowledgeWithinWorkingDays { get; set; } = 2;
+
     public IEnumerable<string> Validate()
     {
         if (DueSoonWorkingDays is < 0 or > 30)
@@ -48,6 +54,11 @@ public sealed class SupervisionOptions
         if (BehindSchedulePercent is < 0 or > 100)
         {
             yield return "Supervision:BehindSchedulePercent must be 0–100";
+        }
+
+        if (AcknowledgeWithinWorkingDays is < 0 or > 30)
+        {
+            yield return "Supervision:AcknowledgeWithinWorkingDays must be 0–30 (0 = no 签收 reminders)";
         }
 
         if (RedBelowOnTimeRate is < 0 or > 1)

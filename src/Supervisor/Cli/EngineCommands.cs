@@ -30,7 +30,7 @@ public static class EngineCommands
                     var c = result.Counts;
                     Console.WriteLine($"As of {result.AsOf:yyyy-MM-dd HH:mm:ss zzz} (local date {result.LocalDate:yyyy-MM-dd}{(result.WorkingDay ? "" : ", not a working day: no reminders owed")})");
                     Console.WriteLine($"  upcoming {c.Upcoming}, due soon {c.DueSoon}, due today {c.DueToday}, overdue {c.Overdue}, done {c.Done}");
-                    Console.WriteLine($"  reminders owed: {result.RemindersOwed} (提醒 {result.OwedByLevel[1]}, 催办 {result.OwedByLevel[2]}, 督办 {result.OwedByLevel[3]})");
+                    Console.WriteLine($"  reminders owed: {result.RemindersOwed} (提醒 {result.OwedByLevel[1]}, 催办 {result.OwedByLevel[2]}, 督办 {result.OwedByLevel[3]}); 签收 reminders: {result.AcknowledgementRemindersOwed}");
                 }
 
                 return ExitCodes.Ok;
@@ -45,6 +45,7 @@ public static class EngineCommands
         counts = new { upcoming = result.Counts.Upcoming, dueSoon = result.Counts.DueSoon, dueToday = result.Counts.DueToday, overdue = result.Counts.Overdue, done = result.Counts.Done },
         remindersOwed = result.RemindersOwed,
         byLevel = new { remind = result.OwedByLevel[1], chase = result.OwedByLevel[2], escalate = result.OwedByLevel[3] },
+        acknowledgementReminders = result.AcknowledgementRemindersOwed,
     };
 
     public static Command Rates()
