@@ -9,9 +9,13 @@ public sealed partial class UnitPage
 {
     public sealed record View(
         UnitInfo Unit, UnitRate? Rate, IReadOnlyList<ContactInfo> Contacts, IReadOnlyList<TaskInfo> Tasks, IReadOnlyList<MilestoneInfo> Milestones,
-        IReadOnlyList<UnitTokenInfo>? Tokens, IReadOnlyList<MessageInfo> Messages, DateTime Now, TimeZoneInfo Zone) : IPageModel<UnitPage>;
+        IReadOnlyList<UnitTokenInfo>? Tokens, IReadOnlyList<MessageInfo> Messages, DateTime Now, TimeZoneInfo Zone) : IPageModel<UnitPage>
+    {
+        /// <summary>未签收: the unit's tasks with an open milestone it has not signed for.</summary>
+        public IReadOnlySet<long> ToSign { get; init; } = new HashSet<long>();
+    }
 
-    internal static async Task<IResult> RenderAsync(long id, HttpContext http, UnitQueries unitQueries, TaskQueries taskQueries, MilestoneQueries milestoneQueries, MessageQueries messageQueries, UnitTokenStore tokens, SupervisionEngine engine, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
+    internal static async Task<IResult> RenderAsync(long id, HttpContext http, UnitQueries unitQueries, TaskQueries taskQueries, MilestoneQueries milestoneQueries, MessageQueries messageQueries, UnitTokenStore tokens, SupervisionEngine engine, AcknowledgementQueries acknowledgements, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
     {
         var unit = await unitQueries.UnitAsync(id, ct);
         if (unit is null)
@@ -24,6 +28,9 @@ public sealed partial class UnitPage
         return Render.Page(new View(
             unit, rate, await unitQueries.ContactsAsync(id, ct), await taskQueries.TasksAsync(new TaskFilter(null, null, id, null, null), ct),
             await milestoneQueries.MilestonesOfUnitAsync(id, false, ct), PageContext.IsAdmin(http) ? await tokens.ListAsync(id, ct) : null,
-            await messageQueries.MessagesAsync(null, null, null, id, null, 200, ct), time.GetUtcNow().UtcDateTime, zone));
+            await messageQueries.MessagesAsync(null, null, null, id, null, 200, ct), time.GetUtcNow().UtcDateTime, zone)
+        {
+            ToSign = (await acknowledgements.UnsignedAsync(null, id, ct)).Select(u => u.TaskId).ToHashSet(),
+        });
     }
 }
