@@ -53,17 +53,26 @@ public static class EngineCommands
         var asOf = new Option<string?>("--as-of") { Description = "Rates as of the end of this date (default today)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var xlsx = new Option<string?>("--xlsx") { Description = "Also write the ranking to this .xlsx file" };
-        var command = new Command("rates", "Completion and on-time rates per unit, lights and ranking.") { asOf, json, xlsx };
+        var plan = new Option<long?>("--plan") { Description = "Only this plan's tasks (its id); the XLSX names the plan" };
+        var command = new Command("rates", "Completion and on-time rates per unit, lights and ranking.") { asOf, json, xlsx, plan };
         command.SetAction((parse, ct) => CliHost.RunAsync(
             async (services, token) =>
             {
                 var engine = services.GetRequiredService<SupervisionEngine>();
                 var date = parse.GetValue(asOf) is { } text ? AsOf.ParseDate(text, engine.Zone) : engine.LocalDate(services.GetRequiredService<TimeProvider>().GetUtcNow());
-                var rates = await engine.RatesAsync(date, token);
+                var planId = parse.GetValue(plan);
+                var planName = "全部方案";
+                if (planId is { } id)
+                {
+                    var found = (await services.GetRequiredService<TaskQueries>().PlansAsync(token)).FirstOrDefault(p => p.Id == id);
+                    planName = found.Title is null ? throw new BadInputException($"--plan {id}: no such plan") : $"{found.Year} {found.Title}";
+                }
+
+                var rates = await engine.RatesAsync(date, planId, token);
                 if (parse.GetValue(xlsx) is { } path)
                 {
                     await using var stream = File.Create(path);
-                    XlsxWriter.Write(stream, [RatesSheet.Of(date, rates)]);
+                    XlsxWriter.Write(stream, [RatesSheet.Of(date, rates, planName)]);
                 }
 
                 if (parse.GetValue(json))
