@@ -107,6 +107,14 @@ public sealed class SupervisionDigestComposer(
         var monthly = WorkingDayRule.FirstWorkingDayOfMonth.Allows(calendar, date);
         var gapUnits = gaps.Where(g => g.IsUnit).Select(g => g.Who).ToHashSet(StringComparer.Ordinal);
         var unreachable = (await reachability.UnreachableUnitsAsync(from, at, ct)).Where(u => !gapUnits.Contains(u.Name)).DistinctBy(u => u.Id).ToList();
+        if (planId is not null)
+        {
+            // A plan's 通报 speaks of that plan's units only.
+            var planUnits = rates.Select(r => r.Unit).ToHashSet(StringComparer.Ordinal);
+            unreachable = unreachable.Where(u => planUnits.Contains(u.Name)).ToList();
+            gaps = gaps.Where(g => !g.IsUnit || planUnits.Contains(g.Who)).ToList();
+        }
+
         return new SupervisionDigest(date, asOf, monthly, at, totals, comparedWith,
             rates.Select(r => new DigestRank(r, previous.GetValueOrDefault(r.UnitId))).ToList(), overdue, gaps, failures, deliveries)
         {
