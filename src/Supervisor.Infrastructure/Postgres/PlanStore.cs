@@ -120,6 +120,43 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
         };
     }
 
+    /// <summary>
+    /// For a preview, without writing: the task–unit pairs whose 签收 saving <paramref name="plan"/> would clear (the same
+    /// plan already stored, the unit signed, and what it is asked to do changed) and the distinct units among them.
+    /// </summary>
+    public async Task<(int Pairs, int Units)> SignaturesToClearAsync(AssembledPlan plan, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        const string sql = """
+            select t.code, u.name, tu.assignment_hash
+            from plans p
+            join tasks t on t.plan_id = p.id
+            join task_units tu on tu.task_id = t.id
+            join units u on u.id = tu.unit_id
+            where p.title = @Title and p.year = @Year and tu.assignment_hash is not null
+              and exists (select 1 from acknowledgements a join milestones m on m.id = a.milestone_id
+                          where a.unit_id = tu.unit_id and m.task_id = tu.task_id)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var signed = (await connection.QueryAsync<(string Code, string Unit, string Hash)>(new CommandDefinition(sql, new { plan.Title, plan.Year }, cancellationToken: ct))).ToList();
+        var asked = new Dictionary<(string, string), string>();
+        foreach (var task in plan.Tasks)
+        {
+            foreach (var unit in task.LeadUnits)
+            {
+                asked[(task.Source.Code, unit)] = AssignmentDigest.Of(task, "lead");
+            }
+
+            foreach (var unit in task.CoUnits)
+            {
+                asked.TryAdd((task.Source.Code, unit), AssignmentDigest.Of(task, "co"));
+            }
+        }
+
+        var cleared = signed.Where(s => asked.TryGetValue((s.Code, s.Unit), out var hash) && hash != s.Hash).ToList();
+        return (cleared.Count, cleared.Select(c => c.Unit).Distinct(StringComparer.Ordinal).Count());
+    }
+
     private static string SectionKey(IEnumerable<string> path) => string.Join(" / ", path);
 
     private static async Task<Dictionary<string, long>> SaveSectionsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long planId, AssembledPlan plan, CancellationToken ct)

@@ -46,14 +46,15 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    private async Task<ImportSummary> ImportAsync(string text, DateTimeOffset at)
+    private async Task<ImportSummary> ImportAsync(string text, DateTimeOffset at) => (await ImportAsync(text, at, dryRun: false)).Summary!;
+
+    private async Task<PlanImportResult> ImportAsync(string text, DateTimeOffset at, bool dryRun)
     {
         _clock.Now = at;
         var path = Path.Combine(_dir, "plan.txt");
         await File.WriteAllTextAsync(path, text, Encoding.UTF8);
-        var result = await _services.GetRequiredService<PlanImportService>().ImportAsync(
-            new PlanImportRequest(path, 2026, "2026年区重点工作任务责任分解方案", PlanFileFormat.Auto, DryRun: false), CancellationToken.None);
-        return result.Summary!;
+        return await _services.GetRequiredService<PlanImportService>().ImportAsync(
+            new PlanImportRequest(path, 2026, "2026年区重点工作任务责任分解方案", PlanFileFormat.Auto, dryRun), CancellationToken.None);
     }
 
     private async Task<int> ScanAsync(int month, int day)
@@ -71,6 +72,12 @@ public sealed class AcknowledgementTests : IAsyncLifetime
                    (select id from units where name = @unit)
             """, new { code, unit });
         await _services.GetRequiredService<ProgressStore>().AcknowledgeAsync(milestoneId, unitId, "link", "test", at, CancellationToken.None);
+    }
+
+    private async Task<int> CountAcknowledgementsAsync()
+    {
+        await using var c = await _db.DataSource.OpenConnectionAsync();
+        return await c.ExecuteScalarAsync<int>("select count(*)::int from acknowledgements");
     }
 
     private async Task<List<(string Code, string Unit, DateTime LocalDate)>> RemindersAsync()
@@ -135,7 +142,11 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         Assert.Empty(await _services.GetRequiredService<AcknowledgementQueries>().UnsignedAsync(null, null, CancellationToken.None));
 
         // Task 1's deadline moves (年底前 → 11月底前): both its units must sign again; task 2 keeps its signature.
-        var changed = await ImportAsync(Plan.Replace("推进城区道路改造，年底前完成", "推进城区道路改造，11月底前完成", StringComparison.Ordinal), new DateTimeOffset(2026, 10, 12, 9, 0, 0, China));
+        var changedPlan = Plan.Replace("推进城区道路改造，年底前完成", "推进城区道路改造，11月底前完成", StringComparison.Ordinal);
+        var preview = await ImportAsync(changedPlan, new DateTimeOffset(2026, 10, 12, 8, 0, 0, China), dryRun: true);
+        Assert.Contains(preview.Plan.Warnings, w => w.Message.Contains("改变了2个单位已签收任务的内容、时限或责任（共2项）", StringComparison.Ordinal));
+        Assert.Equal(3, await CountAcknowledgementsAsync()); // the preview cleared nothing
+        var changed = await ImportAsync(changedPlan, new DateTimeOffset(2026, 10, 12, 9, 0, 0, China));
 
         Assert.Equal(2, changed.SignaturesCleared);
         Assert.Equal(2, changed.UnitsToSignAgain);
