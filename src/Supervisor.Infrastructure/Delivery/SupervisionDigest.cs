@@ -147,25 +147,14 @@ public sealed class SupervisionDigestComposer(
     {
         ArgumentNullException.ThrowIfNull(digest);
         var template = templates.LoadOne(TemplateName + ".md", html: false);
-        var t = digest.Totals;
         var red = digest.Ranking.Where(r => r.Rate.Light == Light.Red).Select(r => MessageComposer.Markdown(r.Rate.Unit)).ToList();
         var unreachable = digest.Gaps.Where(g => g.IsUnit).Select(g => g.Who).Concat(digest.Unreachable.Select(u => u.Name)).Distinct(StringComparer.Ordinal)
             .Select(MessageComposer.Markdown).ToList();
         static string Names(List<string> names, int max) => names.Count == 0 ? "无" : string.Join("、", names.Take(max)) + (names.Count > max ? $"等{names.Count}个" : "");
-        string Render(int shown, int names) => template.Render(new Dictionary<string, object?>(StringComparer.Ordinal)
+        string Render(int shown, int names) => template.Render(new Dictionary<string, object?>(Totals(digest), StringComparer.Ordinal)
         {
             ["office"] = MessageComposer.Markdown(smtp.Value.FromName),
             ["issueLine"] = MessageComposer.Markdown(issueLine),
-            ["asOf"] = Day(digest.AsOf),
-            ["date"] = Day(digest.Date),
-            ["period"] = digest.Monthly ? "月度" : "每周",
-            ["tasks"] = t.Tasks,
-            ["due"] = t.Due,
-            ["onTime"] = t.OnTime,
-            ["late"] = t.Late,
-            ["overdue"] = t.OverdueOpen,
-            ["completionRate"] = RateText.Percent(t.CompletionRate),
-            ["onTimeRate"] = RateText.Percent(t.OnTimeRate),
             ["redCount"] = red.Count,
             ["redUnits"] = Names(red, names),
             ["overdueTotal"] = digest.Overdue.Count,
@@ -264,23 +253,27 @@ public sealed class SupervisionDigestComposer(
 
     private static string StateName(string state) => state == "dead" ? "已放弃" : "重试中";
 
+    /// <summary>The period and its totals, as every form of the 通报 (HTML, markdown, SMS) names them.</summary>
+    private static Dictionary<string, object?> Totals(SupervisionDigest d) => new(StringComparer.Ordinal)
+    {
+        ["date"] = Day(d.Date),
+        ["asOf"] = Day(d.AsOf),
+        ["period"] = d.Monthly ? "月度" : "每周",
+        ["tasks"] = d.Totals.Tasks,
+        ["due"] = d.Totals.Due,
+        ["onTime"] = d.Totals.OnTime,
+        ["late"] = d.Totals.Late,
+        ["overdue"] = d.Totals.OverdueOpen,
+        ["completionRate"] = RateText.Percent(d.Totals.CompletionRate),
+        ["onTimeRate"] = RateText.Percent(d.Totals.OnTimeRate),
+    };
+
     private static Dictionary<string, object?> Values(SupervisionDigest d, string officeName)
     {
-        var t = d.Totals;
         var shown = d.Overdue.Take(SupervisionDigest.OverdueShown).ToList();
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        return new Dictionary<string, object?>(Totals(d), StringComparer.Ordinal)
         {
-            ["date"] = Day(d.Date),
-            ["asOf"] = Day(d.AsOf),
-            ["period"] = d.Monthly ? "月度" : "每周",
             ["office"] = officeName,
-            ["tasks"] = t.Tasks,
-            ["due"] = t.Due,
-            ["onTime"] = t.OnTime,
-            ["late"] = t.Late,
-            ["overdue"] = t.OverdueOpen,
-            ["completionRate"] = RateText.Percent(t.CompletionRate),
-            ["onTimeRate"] = RateText.Percent(t.OnTimeRate),
             ["comparedWith"] = d.ComparedWith is { } c ? Day(c) : "上周（无快照，变化记为“—”）",
             ["ranking"] = d.Ranking.Select(r => Item(
                 ("rank", r.Rate.Rank), ("unit", r.Rate.Unit), ("light", RateText.LightName(r.Rate.Light)), ("lightColor", LightColor(r.Rate.Light)),

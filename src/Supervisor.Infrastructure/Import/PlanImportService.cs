@@ -11,7 +11,11 @@ using Supervisor.Infrastructure.Postgres;
 
 namespace Supervisor.Infrastructure.Import;
 
-public sealed record PlanImportRequest(string Path, int? Year, string? Title, PlanFileFormat Format, bool DryRun);
+public sealed record PlanImportRequest(string Path, int? Year, string? Title, PlanFileFormat Format, bool DryRun)
+{
+    /// <summary>Chase only milestones due from the import's date: those already overdue owe no 催办/督办 (still counted in the rates).</summary>
+    public bool ChaseFromToday { get; init; }
+}
 
 public sealed record PlanImportResult(AssembledPlan Plan, PlanFile File, ImportSummary? Summary)
 {
@@ -38,23 +42,24 @@ public sealed partial class PlanImportService(
     public async Task<PlanImportResult> ImportAsync(PlanImportRequest request, CancellationToken ct)
     {
         var file = PlanFileReader.Read(request.Path, Limits, request.Format);
-        return await ImportAsync(file, Path.GetFileName(request.Path), request.Year, request.Title, request.DryRun, ct);
+        return await ImportAsync(file, Path.GetFileName(request.Path), request.Year, request.Title, request.DryRun, request.ChaseFromToday, ct);
     }
 
-    public async Task<PlanImportResult> ImportAsync(PlanFile file, string source, int? year, string? title, bool dryRun, CancellationToken ct)
+    public async Task<PlanImportResult> ImportAsync(PlanFile file, string source, int? year, string? title, bool dryRun, bool chaseFromToday, CancellationToken ct)
     {
         var (planYear, planTitle) = YearAndTitle(file, source, year, title);
         var workingCalendar = await calendar.LoadAsync(ct);
         var assembled = PlanAssembler.Assemble(
             file.Document, planTitle, planYear, await directory.LoadDirectoryAsync(ct), workingCalendar, milestoneOptions.Value);
         var reachable = await directory.ReachableUnitsAsync(assembled.Units.Select(u => u.Name).ToList(), ct);
-        var preview = ImportPreview.Of(assembled, LocalToday(time, zone), workingCalendar, supervisionOptions.Value, reachable);
+        var today = LocalToday(time, zone);
+        var preview = ImportPreview.Of(assembled, today, workingCalendar, supervisionOptions.Value, reachable);
         if (dryRun && await plans.SignaturesToClearAsync(assembled, ct) is { Pairs: > 0 } resign)
         {
             assembled = assembled with { Warnings = [.. assembled.Warnings, new ParseWarning(0, ResignWarning(resign.Pairs, resign.Units))] };
         }
 
-        var summary = dryRun ? null : await plans.SaveAsync(assembled, source, time.GetUtcNow(), ct);
+        var summary = dryRun ? null : await plans.SaveAsync(assembled, source, time.GetUtcNow(), chaseFromToday ? today : null, ct);
         return new PlanImportResult(assembled, file, summary) { Preview = preview };
     }
 

@@ -81,6 +81,9 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
                     join idx i on i.day = m.due_date
                     where (m.status = 'open' or m.completed_at > @asOf)
                       and m.due_date <= @horizon
+                      and (not @anyChaseFrom
+                           or not exists (select 1 from tasks t join plans p on p.id = t.plan_id
+                                          where t.id = m.task_id and m.due_date < p.chase_from))
                       and (not @anyTaskPaused
                            or not exists (select 1 from tasks t where t.id = m.task_id and t.paused_at is not null))
                       and (not @anyUnitPaused
@@ -107,12 +110,17 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
                 """;
             // Almost always nothing is paused: asked first, the pause rules then fold away when the statement is planned
             // with its parameters (1M milestones: the owe query 0.85–0.92 s → 0.21–0.25 s).
-            var paused = await connection.QuerySingleAsync<(bool AnyTaskPaused, bool AnyUnitPaused)>(new CommandDefinition(
-                "select exists (select 1 from tasks where paused_at is not null), exists (select 1 from units where paused_at is not null)",
+            // The same for plans imported with "chase only from today" (plans.chase_from).
+            var paused = await connection.QuerySingleAsync<(bool AnyTaskPaused, bool AnyUnitPaused, bool AnyChaseFrom)>(new CommandDefinition(
+                """
+                select exists (select 1 from tasks where paused_at is not null), exists (select 1 from units where paused_at is not null),
+                       exists (select 1 from plans where chase_from is not null)
+                """,
                 cancellationToken: ct));
             var oweParameters = new DynamicParameters(parameters);
             oweParameters.Add("anyTaskPaused", paused.AnyTaskPaused);
             oweParameters.Add("anyUnitPaused", paused.AnyUnitPaused);
+            oweParameters.Add("anyChaseFrom", paused.AnyChaseFrom);
             var rows = (await connection.QueryAsync<(long Id, int Level, int WorkingDays, int CalendarDays)>(
                 new CommandDefinition(owe, oweParameters, commandTimeout: 300, cancellationToken: ct)))
                 .OrderBy(r => r.Id).ThenBy(r => r.Level) // key order: the unique index and the foreign-key lookups walk their pages once

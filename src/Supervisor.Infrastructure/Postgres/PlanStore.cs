@@ -37,7 +37,8 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
     // Serialises concurrent imports: two imports of overlapping units would otherwise race on unit creation.
     private const long ImportLockKey = 0x5375_7065_7249_6d70;
 
-    public async Task<ImportSummary> SaveAsync(AssembledPlan plan, string? source, DateTimeOffset now, CancellationToken ct)
+    /// <param name="chaseFrom">When set, the plan's milestones due before it are not chased (plans.chase_from); null keeps what the plan had.</param>
+    public async Task<ImportSummary> SaveAsync(AssembledPlan plan, string? source, DateTimeOffset now, DateOnly? chaseFrom, CancellationToken ct)
     {
         now = now.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -45,13 +46,14 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(@key)", new { key = ImportLockKey }, tx, cancellationToken: ct));
 
         const string upsertPlan = """
-            insert into plans (year, title, source, imported_at, updated_at)
-            values (@Year, @Title, @source, @now, @now)
-            on conflict (title, year) do update set source = excluded.source, updated_at = excluded.updated_at
+            insert into plans (year, title, source, imported_at, updated_at, chase_from)
+            values (@Year, @Title, @source, @now, @now, @chaseFrom)
+            on conflict (title, year) do update set source = excluded.source, updated_at = excluded.updated_at,
+                chase_from = coalesce(excluded.chase_from, plans.chase_from)
             returning id, (xmax = 0) as inserted
             """;
         var (planId, planCreated) = await connection.QuerySingleAsync<(long, bool)>(
-            new CommandDefinition(upsertPlan, new { plan.Year, plan.Title, source, now }, tx, cancellationToken: ct));
+            new CommandDefinition(upsertPlan, new { plan.Year, plan.Title, source, now, chaseFrom }, tx, cancellationToken: ct));
 
         var sectionIds = await SaveSectionsAsync(connection, tx, planId, plan, ct);
         var unitIds = await UpsertNamesAsync(connection, tx, UnitNames, plan.Units.Select(u => u.Name), now, ct);

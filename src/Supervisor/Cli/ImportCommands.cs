@@ -17,15 +17,19 @@ public static class ImportCommands
 {
     public static Command Import()
     {
-        var file = new Argument<string>("FILE") { Description = "The plan: text/Markdown (UTF-8 or GB18030), XLSX or CSV" };
+        var file = new Argument<string>("FILE") { Description = "The plan: Word .docx, PDF, web page, text/Markdown (UTF-8 or GB18030), XLSX or CSV" };
         var year = new Option<int?>("--year") { Description = "Plan year (default: the year the document names)" };
         var title = new Option<string?>("--title") { Description = "Plan title (default: the document's title line)" };
-        var format = new Option<PlanFileFormat>("--format") { Description = "auto|text|xlsx|csv", DefaultValueFactory = _ => PlanFileFormat.Auto };
+        var format = new Option<PlanFileFormat>("--format") { Description = "auto|text|xlsx|csv|docx|html|pdf", DefaultValueFactory = _ => PlanFileFormat.Auto };
         var dryRun = new Option<bool>("--dry-run") { Description = "Parse and validate; write nothing" };
         var json = new Option<bool>("--json") { Description = "Print the parse result as one JSON object" };
+        var chaseFromToday = new Option<bool>("--chase-from-today")
+        {
+            Description = "Chase only milestones due from today: those already overdue get no 催办/督办 (they still count in the rates)",
+        };
         var command = new Command("import", "Import a plan (责任分解方案) into tasks, units, leaders and milestones; re-import updates it.")
         {
-            file, year, title, format, dryRun, json,
+            file, year, title, format, dryRun, json, chaseFromToday,
         };
         command.SetAction((parse, ct) => CliHost.RunAsync(
             async (services, token) =>
@@ -39,7 +43,10 @@ public static class ImportCommands
                     Console.Error.WriteLine($"reading {Path.GetFileName(path)} ({new FileInfo(path).Length / 1024} KB)…");
                 }
 
-                var request = new PlanImportRequest(path, parse.GetValue(year), parse.GetValue(title), parse.GetValue(format), parse.GetValue(dryRun));
+                var request = new PlanImportRequest(path, parse.GetValue(year), parse.GetValue(title), parse.GetValue(format), parse.GetValue(dryRun))
+                {
+                    ChaseFromToday = parse.GetValue(chaseFromToday),
+                };
                 var result = request.DryRun && !CliHost.HasDatabase(services)
                     ? PlanImportService.DryRunWithoutDatabase(
                         request, services.GetRequiredService<IOptions<MilestoneOptions>>().Value, services.GetRequiredService<IOptions<ImportOptions>>().Value,

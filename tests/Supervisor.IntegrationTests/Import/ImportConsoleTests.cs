@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Supervisor.Infrastructure.Postgres;
 using Supervisor.IntegrationTests.Web;
 
 namespace Supervisor.IntegrationTests.Import;
@@ -106,6 +110,50 @@ public sealed partial class ImportConsoleTests(ConsoleHost host) : IClassFixture
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains(chinese, html, StringComparison.Ordinal);
         Assert.DoesNotContain(english, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChaseOnlyFromToday_TheMilestonesOverdueAtImportOweNoReminders_WhileAPlanImportedWithoutItIsChased()
+    {
+        using var client = await host.LoggedInAsync("supervisor");
+        async Task ConfirmAsync(string title, bool chaseFromToday)
+        {
+            var text = Encoding.UTF8.GetBytes($"2026年{title}\n1.建成冷链物流中心，6月底前完成（牵头单位：县商务局）\n2.完成老旧小区改造，3月底前完成（牵头单位：县住建局）\n");
+            var html = await (await PostAsync(client, title + ".txt", text)).Content.ReadAsStringAsync();
+            Assert.Matches("只催办今天起到期的节点：已逾期的 [0-9]+ 个节点不再发催办、督办", html);
+            var fields = new Dictionary<string, string>
+            {
+                ["__af"] = await ConsoleHost.TokenAsync(client, "/import"),
+                ["upload"] = Upload().Match(html).Groups[1].Value,
+                ["name"] = title + ".txt",
+                ["year"] = "2026",
+                ["title"] = title,
+            };
+            if (chaseFromToday)
+            {
+                fields["chaseFromToday"] = "1";
+            }
+
+            var confirm = await client.PostAsync("/import/confirm", new FormUrlEncodedContent(fields));
+            Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+        }
+
+        await ConfirmAsync("迟到的方案", chaseFromToday: true);
+        await ConfirmAsync("照常催办的方案", chaseFromToday: false);
+        // A working day after both deadlines, well past the 督办 threshold.
+        await host.Services.GetRequiredService<SupervisionEngine>().ScanAsync(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.FromHours(8)), CancellationToken.None);
+
+        await using var connection = await host.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        const string sql = """
+            select count(*)::int from reminders r join milestones m on m.id = r.milestone_id join tasks t on t.id = m.task_id
+            join plans p on p.id = t.plan_id where p.title = @title and r.level in (2, 3)
+            """;
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>(sql, new { title = "迟到的方案" }));
+        Assert.True(await connection.ExecuteScalarAsync<int>(sql, new { title = "照常催办的方案" }) >= 4, "the other plan's overdue milestones get 催办 and 督办");
+        var chaseFrom = (await connection.QueryAsync<(string Title, DateTime? ChaseFrom)>(
+            "select title, chase_from::timestamp from plans where title in ('迟到的方案', '照常催办的方案')")).ToDictionary(p => p.Title, p => p.ChaseFrom);
+        Assert.NotNull(chaseFrom["迟到的方案"]);
+        Assert.Null(chaseFrom["照常催办的方案"]);
     }
 
     [GeneratedRegex("name=\"upload\" value=\"([0-9a-f]{32})\"")]

@@ -40,7 +40,29 @@ public partial class ConsoleHost : IAsyncLifetime
     {
         await _db.InitializeAsync();
         await _db.MigrateAsync();
-        var port = FreePort();
+        // A free port can be taken between finding it and binding it (another test's outgoing connection picks the
+        // same ephemeral port): try another one rather than fail the test.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartAsync(FreePort());
+                break;
+            }
+            catch (IOException ex) when (attempt < 5 && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await App.DisposeAsync();
+            }
+        }
+
+        foreach (var role in UserStore.Roles)
+        {
+            await AddUserAsync(role, role);
+        }
+    }
+
+    private async Task StartAsync(int port)
+    {
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         var settings = new Dictionary<string, string?>
         {
@@ -58,10 +80,6 @@ public partial class ConsoleHost : IAsyncLifetime
 
         App = ServeHost.Build(settings);
         await App.StartAsync();
-        foreach (var role in UserStore.Roles)
-        {
-            await AddUserAsync(role, role);
-        }
     }
 
     public virtual async Task DisposeAsync()

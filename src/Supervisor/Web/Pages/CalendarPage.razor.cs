@@ -45,7 +45,7 @@ public sealed partial class CalendarPage
         catch (Exception ex) when (ex is BadInputException or FormatException)
         {
             // CalendarCsv names the line and what is wrong with it.
-            return Render.Page(await ViewAsync(calendars, engine, time, null, "日历文件有误：" + ex.Message, true, ct), StatusCodes.Status400BadRequest);
+            return Render.Page(await ViewAsync(calendars, engine, time, null, "日历文件有误：" + (ex is BadInputException bad ? bad.Chinese : ex.Message), true, ct), StatusCodes.Status400BadRequest);
         }
     }
 }

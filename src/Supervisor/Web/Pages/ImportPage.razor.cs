@@ -28,10 +28,10 @@ public sealed partial class ImportPage
         pages.MapPost("/import/units", UnitsAsync).RequireAuthorization(ConsolePolicies.Act);
     }
 
-    /// <summary>A refused file: the Chinese reason when the reader gave one (413 for a file past a size limit), else the reader's line.</summary>
+    /// <summary>A refused file: the Chinese reason when the reader gave one (413 for a file past a size limit), else the reader's Chinese reason after the prefix.</summary>
     private static RazorComponentResult<ImportPage> Refused(BadInputException ex, string prefix) => ex is ImportRefusedException refused
         ? Forms(refused.Chinese, refused.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest)
-        : Forms(prefix + ex.Message, StatusCodes.Status400BadRequest);
+        : Forms(prefix + ex.Chinese, StatusCodes.Status400BadRequest);
 
     private static async Task<IResult> PreviewAsync(HttpContext http, PlanImportService imports, UploadFolder uploads, CancellationToken ct)
     {
@@ -74,8 +74,8 @@ public sealed partial class ImportPage
         try
         {
             var title = InputLimits.Check(PageContext.Text(form["title"]), InputLimits.PlanTitle, "标题");
-            var result = await imports.ImportAsync(PlanFileReader.Read(bytes, name, imports.Limits), name, year, title, dryRun: true, ct);
-            return Render.Page(new ImportPreviewPage.View(result.Plan, await KeepAsync(), name, result.Preview?.Warnings().ToList() ?? []));
+            var result = await imports.ImportAsync(PlanFileReader.Read(bytes, name, imports.Limits), name, year, title, dryRun: true, chaseFromToday: false, ct);
+            return Render.Page(new ImportPreviewPage.View(result.Plan, await KeepAsync(), name, result.Preview?.Warnings().ToList() ?? [], result.Preview?.Overdue ?? 0));
         }
         catch (ImportRefusedException ex) when (ex.MissingYear)
         {
@@ -101,7 +101,8 @@ public sealed partial class ImportPage
         try
         {
             var title = InputLimits.Check(PageContext.Text(form["title"]), InputLimits.PlanTitle, "标题");
-            result = await imports.ImportAsync(PlanFileReader.Read(bytes, name, imports.Limits), name, int.TryParse(form["year"], out var y) ? y : null, title, dryRun: false, ct);
+            result = await imports.ImportAsync(PlanFileReader.Read(bytes, name, imports.Limits), name, int.TryParse(form["year"], out var y) ? y : null, title, dryRun: false,
+                chaseFromToday: form["chaseFromToday"] == "1", ct);
         }
         finally
         {

@@ -107,7 +107,7 @@ public sealed partial class LinkPage
         }
         catch (BadInputException ex)
         {
-            return Refused(token, StatusCodes.Status400BadRequest, ex.Message);
+            return Refused(token, StatusCodes.Status400BadRequest, ex.Chinese);
         }
 
         return Results.Redirect($"/u/{Uri.EscapeDataString(token)}?done={done}");

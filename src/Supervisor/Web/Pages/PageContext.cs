@@ -1,5 +1,6 @@
 using System.Globalization;
 using Supervisor.Infrastructure.Postgres;
+using Supervisor.Web.Auth;
 
 namespace Supervisor.Web.Pages;
 
@@ -21,4 +22,17 @@ public static class PageContext
         http.Request.HasFormContentType
             ? http.Request.ReadFormAsync(ct)
             : throw new BadHttpRequestException("expected a form", StatusCodes.Status415UnsupportedMediaType);
+
+    /// <summary>Pause and resume of a task or a unit: <c>POST /{kind}/{id}/pause|resume</c>, back to its page.</summary>
+    public static void MapPause(RouteGroupBuilder pages, string kind, Func<PauseStore, long, bool, string, DateTimeOffset, CancellationToken, Task> set)
+    {
+        foreach (var (action, pause) in new[] { ("pause", true), ("resume", false) })
+        {
+            pages.MapPost($"/{kind}/{{id:long}}/{action}", async (long id, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct) =>
+            {
+                await set(pauses, id, pause, Actor(http), time.GetUtcNow(), ct);
+                return Results.Redirect($"/{kind}/{id}");
+            }).RequireAuthorization(ConsolePolicies.Act);
+        }
+    }
 }

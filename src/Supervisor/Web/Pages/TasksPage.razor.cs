@@ -29,10 +29,7 @@ public sealed partial class TasksPage
         pages.MapGet("/tasks", ListAsync);
         pages.MapGet("/tasks/overdue.xlsx", OverdueAsync);
         pages.MapGet("/tasks/{id:long}", TaskPage.RenderAsync);
-        pages.MapPost("/tasks/{id:long}/pause", (long id, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct) => PauseAsync(id, true, http, pauses, time, ct))
-            .RequireAuthorization(ConsolePolicies.Act);
-        pages.MapPost("/tasks/{id:long}/resume", (long id, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct) => PauseAsync(id, false, http, pauses, time, ct))
-            .RequireAuthorization(ConsolePolicies.Act);
+        PageContext.MapPause(pages, "tasks", (pauses, id, pause, actor, at, ct) => pauses.PauseTaskAsync(id, pause, actor, at, ct));
         pages.MapPost("/milestones/{id:long}/reopen", ReopenAsync).RequireAuthorization(ConsolePolicies.Act);
     }
 
@@ -89,11 +86,5 @@ public sealed partial class TasksPage
 
         await progress.ReopenAsync(id, form["reason"], PageContext.Actor(http), time.GetUtcNow(), ct);
         return Results.Redirect($"/tasks/{milestone.TaskId}");
-    }
-
-    private static async Task<IResult> PauseAsync(long id, bool pause, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct)
-    {
-        await pauses.PauseTaskAsync(id, pause, PageContext.Actor(http), time.GetUtcNow(), ct);
-        return Results.Redirect($"/tasks/{id}");
     }
 }

@@ -29,10 +29,7 @@ public sealed partial class UnitsPage
         pages.MapGet("/units", ListAsync);
         pages.MapGet("/units/export.xlsx", ExportAsync);
         pages.MapGet("/units/{id:long}", UnitPage.RenderAsync);
-        pages.MapPost("/units/{id:long}/pause", (long id, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct) => PauseAsync(id, true, http, pauses, time, ct))
-            .RequireAuthorization(ConsolePolicies.Act);
-        pages.MapPost("/units/{id:long}/resume", (long id, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct) => PauseAsync(id, false, http, pauses, time, ct))
-            .RequireAuthorization(ConsolePolicies.Act);
+        PageContext.MapPause(pages, "units", (pauses, id, pause, actor, at, ct) => pauses.PauseUnitAsync(id, pause, actor, at, ct));
         pages.MapPost("/tokens/{id:long}/revoke", RevokeTokenAsync).RequireAuthorization(ConsolePolicies.Admin);
     }
 
@@ -84,10 +81,4 @@ public sealed partial class UnitsPage
         await tokens.RevokeAsync(id, PageContext.Actor(http), time.GetUtcNow(), ct) is { } unitId
             ? Results.Redirect($"/units/{unitId}")
             : Render.NotFound("令牌不存在", "没有这个令牌，或它已被撤销。");
-
-    private static async Task<IResult> PauseAsync(long id, bool pause, HttpContext http, PauseStore pauses, TimeProvider time, CancellationToken ct)
-    {
-        await pauses.PauseUnitAsync(id, pause, PageContext.Actor(http), time.GetUtcNow(), ct);
-        return Results.Redirect($"/units/{id}");
-    }
 }
