@@ -57,6 +57,9 @@ public static class Labels
 
     public static string ExtensionStatus(string status) => Find(ExtensionStatuses, status);
 
+    /// <summary>A 办结 application's state (pending 待审核, approved 已销号, returned 已退回); also a milestone's review state.</summary>
+    public static string ApplicationState(string state) => Find(ApplicationStates, state);
+
     public static string Channel(string channel) => Find(Channels, channel);
 
     public static string AttemptOutcome(string? outcome) => outcome is null ? "未完成" : Find(AttemptOutcomes, outcome);
@@ -157,6 +160,8 @@ public static class Labels
 
     private static readonly FrozenDictionary<string, string> MessageKinds = Map(
         ("unit_digest", "单位提醒"), ("escalation", "督办"), ("supervision_digest", "督查通报"), ("notice", "通知"));
+
+    private static readonly FrozenDictionary<string, string> ApplicationStates = Map(("pending", "待审核"), ("approved", "已销号"), ("returned", "已退回"));
 
     private static readonly FrozenDictionary<string, string> ExtensionStatuses = Map(("pending", "待审批"), ("approved", "已批准"), ("rejected", "已驳回"));
 

@@ -29,6 +29,12 @@ public sealed class SupervisionOptions
     /// </summary>
     public int AcknowledgeWithinWorkingDays { get; set; } = 2;
 
+    /// <summary>
+    /// 办结 needs the office's review: a lead unit's 办结 is an application (待审核, not chased, not yet done) until the office
+    /// approves it (销号, done as of the application) or returns it (退回, with a reason). False: 办结 takes effect at once.
+    /// </summary>
+    public bool CompletionNeedsReview { get; set; } = true;
+
     public IEnumerable<string> Validate()
     {
         if (DueSoonWorkingDays is < 0 or > 30)

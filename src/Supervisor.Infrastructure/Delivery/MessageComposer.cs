@@ -40,7 +40,14 @@ public sealed record Composition(IReadOnlyList<ComposedMessage> Messages, IReadO
 public sealed record UnitLinks(string Page, Func<long, string> Milestone, string ShortPage, DateOnly Expires);
 
 /// <summary>What the templates are filled with besides the items; <paramref name="LinksFor"/> signs a unit's links.</summary>
-public sealed record CompositionContext(DateOnly Today, string Office, string Sign, Func<long, UnitLinks> LinksFor, bool CoUnitNotices, int EscalateAfterWorkingDays, IReadOnlyList<string> OfficeEmails, IReadOnlyList<string> OfficePhones);
+public sealed record CompositionContext(DateOnly Today, string Office, string Sign, Func<long, UnitLinks> LinksFor, bool CoUnitNotices, int EscalateAfterWorkingDays, IReadOnlyList<string> OfficeEmails, IReadOnlyList<string> OfficePhones)
+{
+    /// <summary>By unit: milestones whose 办结 application the office returned (退回), still open; the unit's digest names each with its reason.</summary>
+    public IReadOnlyDictionary<long, IReadOnlyList<Postgres.ReturnedItem>> Returned { get; init; } = new Dictionary<long, IReadOnlyList<Postgres.ReturnedItem>>();
+
+    /// <summary>The office's zone, for the dates of 退回 decisions.</summary>
+    public TimeZoneInfo Zone { get; init; } = TimeZoneInfo.Utc;
+}
 
 /// <summary>
 /// Turns owed reminders into one e-mail and one SMS per recipient, kind and day: level 1 → unit liaison (co units
@@ -222,6 +229,8 @@ public static class MessageComposer
             ["unitLink"] = links?.Page,
             ["shortLink"] = links?.ShortPage,
             ["linkExpires"] = links?.Expires.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
+            ["returnedHeading"] = ReturnedHeading(recipient, context),
+            ["returned"] = ReturnedValues(recipient, context, links, text => text),
             ["items"] = ordered.Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["code"] = l.Item.Code,
@@ -317,6 +326,8 @@ public static class MessageComposer
                 ["link"] = links.Page,
                 ["linkExpires"] = links.Expires.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
                 ["more"] = shown < ordered.Count ? $"另有{ordered.Count - shown}项未列出，请打开链接查看。" : "",
+                ["returnedHeading"] = ReturnedHeading(recipient, context),
+                ["returned"] = ReturnedValues(recipient, context, links, Markdown),
                 ["items"] = ordered.Take(shown).Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
                 {
                     ["code"] = Markdown(l.Item.Code),
@@ -364,6 +375,25 @@ public static class MessageComposer
             ["link"] = link,
         }).ToList();
     }
+
+    private static IReadOnlyList<Postgres.ReturnedItem> ReturnedOf(Recipient recipient, CompositionContext context) =>
+        recipient.Kind == UnitDigest && recipient.UnitId is { } unitId ? context.Returned.GetValueOrDefault(unitId) ?? [] : [];
+
+    private static string ReturnedHeading(Recipient recipient, CompositionContext context) =>
+        ReturnedOf(recipient, context) is { Count: > 0 } returned ? $"以下{returned.Count}项办结申请被督查室退回，请按退回理由整改后重新申请办结：" : "";
+
+    /// <summary>退回 items for a unit's digest: each with the office's reason and the link to apply again.</summary>
+    private static List<IReadOnlyDictionary<string, object?>> ReturnedValues(Recipient recipient, CompositionContext context, UnitLinks? links, Func<string, string> escape) =>
+        [.. ReturnedOf(recipient, context).Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["code"] = escape(r.TaskCode),
+            ["task"] = escape(r.TaskTitle),
+            ["milestone"] = escape(r.Milestone),
+            ["due"] = DateOnly.FromDateTime(r.DueDate).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["reason"] = escape(r.ReturnReason),
+            ["returnedOn"] = TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(r.DecidedAt, DateTimeKind.Utc)), context.Zone).ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
+            ["link"] = links?.Milestone(r.MilestoneId),
+        })];
 
     /// <summary>Text from the plan or directory inside markdown: characters that would format or link are escaped.</summary>
     public static string Markdown(string text)

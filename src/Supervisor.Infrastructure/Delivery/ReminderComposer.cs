@@ -21,7 +21,8 @@ public sealed class ReminderComposer(
     TimeZoneInfo zone,
     CalendarStore calendars,
     IOptions<NoticeOptions> notices,
-    LinkSigner links)
+    LinkSigner links,
+    ReviewStore reviews)
 {
     public static readonly int[] AllLevels = [1, 2, 3];
     public static readonly int[] EscalationOnly = [3];
@@ -30,7 +31,10 @@ public sealed class ReminderComposer(
 
     public CompositionContext Context(DateOnly today) => new(
         today, smtp.Value.FromName, sms.Value.SignName, LinksFor, delivery.Value.CoUnitNotices,
-        supervision.Value.EscalateAfterWorkingDays, [.. office.Value.OfficeEmails], [.. office.Value.OfficePhones]);
+        supervision.Value.EscalateAfterWorkingDays, [.. office.Value.OfficeEmails], [.. office.Value.OfficePhones])
+    {
+        Zone = zone,
+    };
 
     /// <summary>A unit's signed links, made at compose time (they expire Console:LinkLifetime later).</summary>
     public UnitLinks LinksFor(long unitId)
@@ -39,10 +43,17 @@ public sealed class ReminderComposer(
         return new UnitLinks(page, milestone => LinkSigner.Anchored(page, milestone), links.ShortUrl(unitId), LocalDate(links.ExpiresAt()));
     }
 
-    public Task<ComposeResult> ComposeAsync(DateTimeOffset now, int[] levels, CancellationToken ct)
+    /// <summary>The context with the 退回 items each unit must hear about (read now: a unit hears a return in its next digest).</summary>
+    public async Task<CompositionContext> ContextWithReturnsAsync(DateOnly today, CancellationToken ct) =>
+        Context(today) with
+        {
+            Returned = (await reviews.ReturnedAsync(null, ct)).GroupBy(r => r.UnitId).ToDictionary(g => g.Key, g => (IReadOnlyList<ReturnedItem>)[.. g]),
+        };
+
+    public async Task<ComposeResult> ComposeAsync(DateTimeOffset now, int[] levels, CancellationToken ct)
     {
         var today = LocalDate(now);
-        var context = Context(today);
+        var context = await ContextWithReturnsAsync(today, ct);
         WorkingCalendar? calendar = null;
         async Task<(string, byte[])> Notice(ReminderItem r, IReadOnlyList<TaskUnitContact> u, IReadOnlyList<TaskLeaderContact> l, int number)
         {
@@ -50,7 +61,7 @@ public sealed class ReminderComposer(
             return WriteNotice(r, u, l, number, today, calendar);
         }
 
-        return store.ComposeAsync(today, levels, now, (r, u, l, toSign) => MessageComposer.Compose(r, u, l, context, templates.Load, toSign), ct, Notice);
+        return await store.ComposeAsync(today, levels, now, (r, u, l, toSign) => MessageComposer.Compose(r, u, l, context, templates.Load, toSign), ct, Notice);
     }
 
     /// <summary>The 督办通知单 of one escalation: lead units with their signed links (none without Console:LinkSecret), 反馈时限 on the calendar.</summary>
@@ -84,6 +95,6 @@ public sealed class ReminderComposer(
     {
         var today = LocalDate(now);
         var (r, u, l, toSign) = await store.PeekAsync(today, AllLevels, ct);
-        return MessageComposer.Compose(r, u, l, Context(today), templates.Load, toSign);
+        return MessageComposer.Compose(r, u, l, await ContextWithReturnsAsync(today, ct), templates.Load, toSign);
     }
 }

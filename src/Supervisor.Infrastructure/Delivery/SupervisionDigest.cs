@@ -52,6 +52,9 @@ public sealed record SupervisionDigest(
 
     /// <summary>The plan the figures are of ("2026 民生实事"), null for every plan: named in the title and the attachment.</summary>
     public string? Plan { get; init; }
+
+    /// <summary>Milestones whose 办结 application the office returned (退回) and which are still open, one row per lead unit.</summary>
+    public IReadOnlyList<ReturnedItem> Returned { get; init; } = [];
 }
 
 /// <summary>What goes into the outbox: subject, plain text, HTML, and the XLSX with the full tables.</summary>
@@ -65,7 +68,8 @@ public sealed class SupervisionDigestComposer(
     CalendarStore calendars,
     TemplateSet templates,
     IOptions<SmtpOptions> smtp,
-    TimeZoneInfo zone)
+    TimeZoneInfo zone,
+    ReviewStore reviews)
 {
     public const string Kind = "supervision_digest";
     public const string TemplateName = "supervision-digest";
@@ -120,6 +124,7 @@ public sealed class SupervisionDigestComposer(
         {
             Unreachable = unreachable,
             Plan = plan?.Name,
+            Returned = await reviews.ReturnedAsync(null, ct),
         };
     }
 
@@ -289,6 +294,11 @@ public sealed class SupervisionDigestComposer(
             ["noGaps"] = d.Gaps.Count == 0 && d.Unreachable.Count == 0 ? "无。" : "",
             ["unreachable"] = d.Unreachable.Select(u => Item(("unit", u.Name), ("reason", UnreachableReason(u.Reason)), ("tasks", u.Tasks))).ToList(),
             ["gaps"] = d.Gaps.Select(g => Item(("who", g.Who), ("whoKind", g.IsUnit ? "单位" : "责任领导"), ("reason", GapReason(g.Reason)), ("reminders", g.Reminders))).ToList(),
+            ["noReturned"] = d.Returned.Count == 0 ? "无。" : "",
+            ["returned"] = ReturnedByApplication(d.Returned).Select(r => Item(
+                ("code", r.Item.TaskCode), ("task", r.Item.TaskTitle), ("milestone", r.Item.Milestone),
+                ("dueDate", r.Item.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("units", r.Units), ("reason", r.Item.ReturnReason),
+                ("returnedBy", r.Item.DecidedBy))).ToList(),
             ["attempts"] = d.Deliveries.Attempts,
             ["sent"] = d.Deliveries.Sent,
             ["failedAttempts"] = d.Deliveries.Failed,
@@ -297,6 +307,15 @@ public sealed class SupervisionDigestComposer(
                 ("owner", f.Owner ?? f.Name ?? ""), ("recipient", Recipient(f.Channel, f.Address)), ("channel", Labels.Channel(f.Channel)), ("kind", KindName(f.Kind)),
                 ("state", StateName(f.State)), ("tries", f.Attempts), ("error", f.LastError ?? ""))).ToList(),
         };
+    }
+
+    /// <summary>退回 items once each, with their lead units joined (the digest's rows are per unit).</summary>
+    public static IReadOnlyList<(ReturnedItem Item, string Units)> ReturnedByApplication(IReadOnlyList<ReturnedItem> returned)
+    {
+        ArgumentNullException.ThrowIfNull(returned);
+        return [.. returned.GroupBy(r => r.ApplicationId)
+            .Select(g => (g.First(), string.Join("、", g.Select(r => r.Unit).Distinct(StringComparer.Ordinal))))
+            .OrderBy(r => r.Item2, StringComparer.Ordinal).ThenBy(r => r.Item1.TaskCode, StringComparer.Ordinal)];
     }
 
     private static string Or(string text) => text.Length == 0 ? "（未明确）" : text;

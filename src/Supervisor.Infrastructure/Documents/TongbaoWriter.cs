@@ -254,8 +254,24 @@ public static class TongbaoWriter
             doc.BodyText($"{++n}. {f.Owner ?? f.Name ?? ""}（{PhoneMask.Address(f.Address)}，{Labels.Channel(f.Channel)}）：{state}，已尝试{f.Attempts}次。");
         }
 
-        doc.Heading2("（二）退回及未签收");
-        doc.BodyText("办理材料退回和逾期未签收情况暂未纳入系统统计，由督查室另行掌握。");
+        doc.Heading2("（二）退回");
+        var returned = SupervisionDigestComposer.ReturnedByApplication(d.Returned);
+        if (returned.Count == 0)
+        {
+            doc.BodyText("截至统计日，无被退回后尚未重新申请办结的事项。");
+        }
+        else
+        {
+            doc.BodyText($"以下{returned.Count}项办结申请经督查室审核退回，请责任单位按退回理由整改后重新申请办结：");
+            var r = 0;
+            foreach (var (item, units) in returned)
+            {
+                doc.BodyText($"{++r}. {item.TaskCode} {item.TaskTitle}——{item.Milestone}（{units}），完成时限{GongwenLayout.Date(DateOnly.FromDateTime(item.DueDate))}，退回理由：{item.ReturnReason}。");
+            }
+        }
+
+        doc.Heading2("（三）未签收");
+        doc.BodyText("逾期未签收情况暂未纳入系统统计，由督查室另行掌握。");
     }
 
     private static void Colophon(GongwenDocument doc, TongbaoContent content)

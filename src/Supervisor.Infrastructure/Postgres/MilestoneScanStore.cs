@@ -90,6 +90,9 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
                            or not exists (select 1 from task_units tu where tu.task_id = m.task_id and tu.role = 'lead')
                            or exists (select 1 from task_units tu join units u on u.id = tu.unit_id
                                       where tu.task_id = m.task_id and tu.role = 'lead' and u.paused_at is null))
+                      -- 待审核: the unit has applied for 办结; the office's review, not the unit, is what is awaited.
+                      and (not @anyPending
+                           or not exists (select 1 from completion_applications ca where ca.milestone_id = m.id and ca.state = 'pending'))
                 ),
                 owed as (
                     select c.id, 1 as level, c.wd_overdue, c.cd_overdue from candidates c
@@ -110,17 +113,18 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
                 """;
             // Almost always nothing is paused: asked first, the pause rules then fold away when the statement is planned
             // with its parameters (1M milestones: the owe query 0.85–0.92 s → 0.21–0.25 s).
-            // The same for plans imported with "chase only from today" (plans.chase_from).
-            var paused = await connection.QuerySingleAsync<(bool AnyTaskPaused, bool AnyUnitPaused, bool AnyChaseFrom)>(new CommandDefinition(
+            // The same for plans imported with "chase only from today" (plans.chase_from) and for 办结 applications waiting.
+            var paused = await connection.QuerySingleAsync<(bool AnyTaskPaused, bool AnyUnitPaused, bool AnyChaseFrom, bool AnyPending)>(new CommandDefinition(
                 """
                 select exists (select 1 from tasks where paused_at is not null), exists (select 1 from units where paused_at is not null),
-                       exists (select 1 from plans where chase_from is not null)
+                       exists (select 1 from plans where chase_from is not null), exists (select 1 from completion_applications where state = 'pending')
                 """,
                 cancellationToken: ct));
             var oweParameters = new DynamicParameters(parameters);
             oweParameters.Add("anyTaskPaused", paused.AnyTaskPaused);
             oweParameters.Add("anyUnitPaused", paused.AnyUnitPaused);
             oweParameters.Add("anyChaseFrom", paused.AnyChaseFrom);
+            oweParameters.Add("anyPending", paused.AnyPending);
             var rows = (await connection.QueryAsync<(long Id, int Level, int WorkingDays, int CalendarDays)>(
                 new CommandDefinition(owe, oweParameters, commandTimeout: 300, cancellationToken: ct)))
                 .OrderBy(r => r.Id).ThenBy(r => r.Level) // key order: the unique index and the foreign-key lookups walk their pages once

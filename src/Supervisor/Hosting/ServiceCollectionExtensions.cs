@@ -36,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<MilestoneScanStore>();
         services.AddSingleton<RatesStore>();
         services.AddSingleton<ProgressStore>();
+        services.AddSingleton<ReviewStore>();
         services.AddSingleton<EvidenceStore>();
         services.AddValidatedOptions<Web.Evidence.EvidenceOptions, Web.Evidence.EvidenceOptionsValidator>(configuration.GetSection(Web.Evidence.EvidenceOptions.Section));
         services.AddSingleton<SupervisionEngine>();

@@ -101,6 +101,7 @@ public static class ConsoleEndpoints
         MessagesPage.Map(pages);
         ImportPage.Map(pages);
         ExtensionsPage.Map(pages);
+        ReviewPage.Map(pages);
         CalendarPage.Map(pages);
         DigestsPage.Map(pages);
         Evidence.EvidenceEndpoints.Map(pages);
@@ -128,5 +129,9 @@ public static class ConsoleEndpoints
         .notice{background:#fff8c5;padding:.5rem;border:1px solid #d4a72c}section.milestone:target{outline:3px solid #d4a72c;outline-offset:4px;background:#fffbe6}pre.message{white-space:pre-wrap;background:#fff;border:1px solid #d0d7de;padding:.6rem}
         .card.red .value{color:#cf222e}.card.yellow .value{color:#9a6700}.card.green .value{color:#1a7f37}svg.trend{background:#fff;border:1px solid #d0d7de}
         .red{color:#cf222e}.yellow{color:#9a6700}.green{color:#1a7f37}
+        section.application{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.6rem 1rem;max-width:60rem}section.application h2{margin:.2rem 0 .5rem;font-size:1.1rem}
+        dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:0}dl.facts div{display:contents}dl.facts dt{color:#57606a}dl.facts dd{margin:0;overflow-wrap:anywhere}
+        .evidence{display:flex;flex-wrap:wrap;gap:.5rem;margin:.6rem 0}img.thumb{width:96px;height:96px;object-fit:cover;border:1px solid #d0d7de;border-radius:4px}
+        a.card-link{color:inherit;text-decoration:none}a.card-link .card:hover{border-color:#8b1a1a}.decide{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center}.decide input{min-width:12rem;flex:1}form.return{display:flex;gap:.4rem;flex:1;flex-wrap:wrap}
         """;
 }

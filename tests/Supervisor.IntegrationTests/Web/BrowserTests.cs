@@ -269,10 +269,17 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         Assert.Contains("80%", await milestone.InnerTextAsync(), StringComparison.Ordinal);
 
         // The page is already at ?done=…: wait for the new notice, not for a URL that matches before the redirect lands.
+        // 办结 is an application (Supervision:CompletionNeedsReview): the unit stays yellow until the office's 销号.
         await milestone.Locator("button:text-is('标记办结')").ClickAsync();
-        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("已标记办结", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
-        Assert.Equal(0, await milestone.CountAsync());
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("待督查室审核", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
         await context.CloseAsync();
+
+        var office = await LoggedInAsync("admin");
+        await office.GotoAsync(fixture.BaseUrl + "/review");
+        var application = office.Locator($"section.application:has(a:text-is('1 完成测试任务'))");
+        await application.Locator("button:text-is('销号')").ClickAsync();
+        await Assertions.Expect(office.Locator(".notice")).ToContainTextAsync("已销号", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await office.Context.CloseAsync();
 
         await viewer.GotoAsync(fixture.BaseUrl + "/units");
         Assert.Contains("绿灯", await row.InnerTextAsync(), StringComparison.Ordinal);
@@ -280,5 +287,59 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         await using var connection = await fixture.Db.DataSource.OpenConnectionAsync();
         Assert.Equal(80, await connection.QuerySingleAsync<int>("select percent from progress_reports where milestone_id = @id and source = 'link'", new { id = fixture.MilestoneId }));
         await viewer.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// The office's 待审核 queue with three applications (photos, a late one): usable at desktop width and on a 390-px
+    /// phone; the office approves one (销号) and returns another with a reason (退回); both leave the queue.
+    /// </summary>
+    [Fact]
+    public async Task ReviewQueue_ShowsApplicationsWithPhotos_TheOfficeApprovesOneAndReturnsAnother()
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
+        await using (var services = TestServices.Create(fixture.Db))
+        {
+            var progress = (Supervisor.Infrastructure.Postgres.ProgressStore)services.GetService(typeof(Supervisor.Infrastructure.Postgres.ProgressStore))!;
+            async Task ApplyAsync(string title, DateOnly due, string note, params Supervisor.Core.Evidence.EvidenceFile[] photos)
+            {
+                var t = await Review.ReviewData.TaskAsync(fixture.Db.DataSource, title, due);
+                await progress.ApplyAsync(t.Milestone, t.Lead, note, photos, "link", $"link:unit:{t.Lead}", DateTimeOffset.UtcNow, CancellationToken.None);
+            }
+
+            await ApplyAsync("建成城区污水处理厂二期", today.AddDays(3), "主体工程已完工并通过竣工验收，附现场照片。",
+                Review.ReviewData.SitePhoto("厂区全景.png", SkiaSharp.SKColors.SteelBlue), Review.ReviewData.SitePhoto("设备安装.png", SkiaSharp.SKColors.SlateGray));
+            await ApplyAsync("完成老旧小区改造12个", today.AddDays(-4), "12个小区改造全部完成，居民回迁。", Review.ReviewData.SitePhoto("小区外立面.png", SkiaSharp.SKColors.IndianRed));
+            await ApplyAsync("建设智慧停车平台", today.AddDays(10), "平台已上线试运行。");
+        }
+
+        var page = await LoggedInAsync("admin");
+        await page.ClickAsync("header nav a:text-is('待审核')");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("待审核", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        var late = page.Locator("section.application:has-text('完成老旧小区改造12个')");
+        Assert.Contains("逾期 4 天申请", await late.InnerTextAsync(), StringComparison.Ordinal);
+        var thumbs = page.Locator("section.application:has-text('建成城区污水处理厂二期') img.thumb");
+        Assert.Equal(2, await thumbs.CountAsync());
+        Assert.True(await thumbs.First.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the evidence thumbnail did not load");
+        await ShotAsync(page, "review-queue");
+
+        // On a phone: nothing wider than the screen, the buttons reachable.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ReloadAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the queue scrolls sideways at 390 px");
+        Assert.True(await page.Locator("section.application button:text-is('销号')").First.IsVisibleAsync());
+        await ShotAsync(page, "review-queue-390");
+        await page.SetViewportSizeAsync(1366, 900);
+
+        await page.Locator("section.application:has-text('建成城区污水处理厂二期') button:text-is('销号')").ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("已销号", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await late.Locator("input[name=reason]").FillAsync("照片未显示改造后的屋面，请补充");
+        await late.Locator("button:text-is('退回')").ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("已退回", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        Assert.Equal(1, await page.Locator("section.application").CountAsync());
+        var decided = await page.Locator("section:has(h2:text-is('最近处理'))").InnerTextAsync();
+        Assert.Contains("已销号", decided, StringComparison.Ordinal);
+        Assert.Contains("照片未显示改造后的屋面，请补充", decided, StringComparison.Ordinal);
+        await page.Context.CloseAsync();
     }
 }

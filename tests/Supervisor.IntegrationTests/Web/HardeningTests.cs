@@ -83,7 +83,8 @@ public sealed partial class HardeningTests(HardenedHost host) : IClassFixture<Ha
         await QueryAsync<(long, long, long)>("""
             select m.id, l.unit_id, c.unit_id
             from milestones m join task_units l on l.task_id = m.task_id and l.role = 'lead' join task_units c on c.task_id = m.task_id and c.role = 'co'
-            where m.status = 'open'
+            where m.status = 'open' and m.kind = 'completion'
+              and not exists (select 1 from completion_applications a where a.milestone_id = m.id)
             order by m.id offset @skip limit 1
             """, new { skip });
 
@@ -173,7 +174,7 @@ public sealed partial class HardeningTests(HardenedHost host) : IClassFixture<Ha
         Assert.Contains("标记办结", SectionOf(await client.GetStringAsync(leadLink), milestone), StringComparison.Ordinal);
         var done = await ConsoleHost.PostFormAsync(client, leadLink, $"{leadLink}/milestones/{milestone}/complete", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
-        Assert.Equal("done", await QueryAsync<string>("select status from milestones where id = @milestone", new { milestone }));
+        Assert.Equal("pending", await QueryAsync<string>("select state from completion_applications where milestone_id = @milestone", new { milestone }));
     }
 
     [Fact]
@@ -189,7 +190,9 @@ public sealed partial class HardeningTests(HardenedHost host) : IClassFixture<Ha
 
         using var leadSystem = host.Client();
         leadSystem.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await CreateTokenAsync(lead, "lead-system"));
-        Assert.Equal(HttpStatusCode.OK, (await leadSystem.PostAsync($"/api/milestones/{milestone}/complete", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await leadSystem.PostAsync($"/api/milestones/{milestone}/complete", null)).StatusCode);
+        var application = await QueryAsync<long>("select id from completion_applications where milestone_id = @milestone and state = 'pending'", new { milestone });
+        Assert.True(await host.Services.GetRequiredService<Supervisor.Infrastructure.Postgres.ReviewStore>().ApproveAsync(application, "supervisor", DateTimeOffset.UtcNow, CancellationToken.None));
 
         // Staff reopen it from the task page's button; a token cannot.
         Assert.Equal(HttpStatusCode.Forbidden, (await leadSystem.PostAsJsonAsync($"/api/milestones/{milestone}/reopen", new { reason = "x" })).StatusCode);

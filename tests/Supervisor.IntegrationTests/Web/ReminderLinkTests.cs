@@ -89,6 +89,15 @@ public sealed partial class ReminderLinkTests(ReminderLinkHost host) : IClassFix
         return rates!.RootElement.GetProperty("units").EnumerateArray().Single(u => u.GetProperty("unitId").GetInt64() == unit).GetProperty("light").GetString()!;
     }
 
+    /// <summary>The office approves (销号) the unit's 办结 application in the 待审核 queue.</summary>
+    private async Task ApproveAsync(long milestone)
+    {
+        await using var c = await host.Database.DataSource.OpenConnectionAsync();
+        var application = await c.QuerySingleAsync<long>("select id from completion_applications where milestone_id = @milestone and state = 'pending'", new { milestone });
+        using var supervisor = await host.LoggedInAsync("supervisor");
+        Assert.Equal(HttpStatusCode.Redirect, (await ConsoleHost.PostFormAsync(supervisor, "/review", $"/review/{application}/approve", new Dictionary<string, string>())).StatusCode);
+    }
+
     /// <summary>Opens <paramref name="link"/> as a department would (no login, redirects followed), reports progress and 办结.</summary>
     private static async Task<string> ActThroughAsync(string link, long milestone)
     {
@@ -125,6 +134,8 @@ public sealed partial class ReminderLinkTests(ReminderLinkHost host) : IClassFix
         Assert.Equal("yellow", await LightAsync(unit));
 
         await ActThroughAsync(link, milestone);
+        Assert.Equal("yellow", await LightAsync(unit));
+        await ApproveAsync(milestone);
 
         Assert.Equal("green", await LightAsync(unit));
         await using var c = await host.Database.DataSource.OpenConnectionAsync();
@@ -145,6 +156,8 @@ public sealed partial class ReminderLinkTests(ReminderLinkHost host) : IClassFix
         Assert.Equal("yellow", await LightAsync(unit));
 
         await ActThroughAsync(link, milestone);
+        Assert.Equal("yellow", await LightAsync(unit));
+        await ApproveAsync(milestone);
 
         Assert.Equal("green", await LightAsync(unit));
     }

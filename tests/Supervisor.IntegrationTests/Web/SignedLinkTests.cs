@@ -14,7 +14,7 @@ public sealed class SignedLinkTests(PagesFixture fixture) : IClassFixture<PagesF
         await using var connection = await Host.Database.DataSource.OpenConnectionAsync();
         var a = await connection.QuerySingleAsync<(long Unit, long Milestone)>("""
             select tu.unit_id, m.id from milestones m join task_units tu on tu.task_id = m.task_id
-            where m.status = 'open' and tu.role = 'lead' order by m.id limit 1
+            where m.status = 'open' and tu.role = 'lead' and m.kind = 'completion' order by m.id limit 1
             """);
         var b = await connection.QuerySingleAsync<(long Unit, long Milestone)>("""
             select tu.unit_id, m.id from milestones m join task_units tu on tu.task_id = m.task_id
@@ -90,19 +90,22 @@ public sealed class SignedLinkTests(PagesFixture fixture) : IClassFixture<PagesF
         Assert.Equal(HttpStatusCode.Redirect, (await ConsoleHost.PostFormAsync(client, link, $"{target}/acknowledge", new Dictionary<string, string>())).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await ConsoleHost.PostFormAsync(client, link, $"{target}/progress", new Dictionary<string, string> { ["percent"] = "60", ["note"] = "主体完工" })).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await ConsoleHost.PostFormAsync(client, link, $"{target}/extension", new Dictionary<string, string> { ["date"] = "2027-06-30", ["reason"] = "资金未到位" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await ConsoleHost.PostFormAsync(client, link, $"{target}/complete", new Dictionary<string, string>())).StatusCode);
+        var complete = await ConsoleHost.PostFormAsync(client, link, $"{target}/complete", new Dictionary<string, string>());
+        Assert.True(complete.StatusCode == HttpStatusCode.Redirect, await complete.Content.ReadAsStringAsync());
 
         await using var connection = await Host.Database.DataSource.OpenConnectionAsync();
         Assert.Equal(1, await connection.QuerySingleAsync<int>("select count(*)::int from acknowledgements where milestone_id = @milestoneA and source = 'link'", new { milestoneA }));
         Assert.Equal(60, await connection.QuerySingleAsync<int>("select percent from progress_reports where milestone_id = @milestoneA and source = 'link'", new { milestoneA }));
         Assert.Equal("资金未到位", await connection.QuerySingleAsync<string>("select reason from extension_requests where milestone_id = @milestoneA", new { milestoneA }));
-        Assert.Equal("done", await connection.QuerySingleAsync<string>("select status from milestones where id = @milestoneA", new { milestoneA }));
+        // 办结 is an application the office reviews (Supervision:CompletionNeedsReview, on by default): 待审核, still open.
+        Assert.Equal("open", await connection.QuerySingleAsync<string>("select status from milestones where id = @milestoneA", new { milestoneA }));
+        Assert.Equal("pending", await connection.QuerySingleAsync<string>("select state from completion_applications where milestone_id = @milestoneA", new { milestoneA }));
         var actions = (await connection.QueryAsync<string>(
             "select action from audit_log where actor = @actor order by id", new { actor = $"link:unit:{unitA}" })).ToList();
         Assert.Contains("milestone.acknowledge", actions);
         Assert.Contains("milestone.progress", actions);
         Assert.Contains("extension.request", actions);
-        Assert.Contains("milestone.complete", actions);
+        Assert.Contains("completion.apply", actions);
     }
 
     [Fact]

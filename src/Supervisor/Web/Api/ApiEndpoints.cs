@@ -23,7 +23,10 @@ public sealed record RatesDto(string AsOf, IReadOnlyList<RateDto> Units);
 
 public sealed record TaskDto(long Id, long PlanId, string Plan, string Code, string Title, string? Section, string? LeadUnits, string? CoUnits, string? Leaders, string? Deadline, bool Paused);
 
-public sealed record MilestoneDto(long Id, long TaskId, string TaskCode, string Key, string Kind, string Title, string DueDate, string OriginalDueDate, string Status, DateTimeOffset? CompletedAt, int? LatestPercent);
+/// <param name="ReviewState">null, "pending" (办结 applied, 待审核) or "returned" (退回, <paramref name="ReturnReason"/> says why).</param>
+public sealed record MilestoneDto(
+    long Id, long TaskId, string TaskCode, string Key, string Kind, string Title, string DueDate, string OriginalDueDate, string Status, DateTimeOffset? CompletedAt, int? LatestPercent,
+    string? ReviewState, string? ReturnReason);
 
 public sealed record TaskDetailDto(TaskDto Task, IReadOnlyList<MilestoneDto> Milestones);
 
@@ -32,6 +35,9 @@ public sealed record ProgressRequest(int? Percent, string? Note);
 public sealed record ProgressResponse(long Id, long MilestoneId);
 
 public sealed record CompletionResponse(long MilestoneId, string DueDate, DateTimeOffset CompletedAt, bool OnTime, bool AlreadyDone);
+
+/// <summary>A unit's 办结 made an application the office reviews (State "pending").</summary>
+public sealed record CompletionApplicationResponse(long MilestoneId, long ApplicationId, string State);
 
 public sealed record JobDto(string Name, string Cron, string Rule, string TimeZone, bool Enabled, DateTimeOffset? NextFire, DateTimeOffset? PreviousFire, string State, string? LastOutcome, DateTimeOffset? LastStartedAt);
 
@@ -104,7 +110,8 @@ public static class ApiEndpoints
         var report = api.MapGroup("").RequireAuthorization(ReportPolicy);
         report.MapGet("/milestones", MilestonesAsync).ProducesProblem(StatusCodes.Status403Forbidden);
         report.MapPost("/milestones/{id:long}/progress", ProgressAsync).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
-        report.MapPost("/milestones/{id:long}/complete", CompleteAsync).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        report.MapPost("/milestones/{id:long}/complete", CompleteAsync)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -131,7 +138,7 @@ public static class ApiEndpoints
     private static TaskDto ToDto(TaskInfo t) => new(t.Id, t.PlanId, $"{t.PlanYear} {t.PlanTitle}", t.Code, t.Title, t.Section, t.LeadUnits, t.CoUnits, t.Leaders, t.Deadline is { } d ? Day(d) : null, t.PausedAt is not null);
 
     private static MilestoneDto ToDto(MilestoneInfo m) =>
-        new(m.Id, m.TaskId, m.TaskCode, m.Key, m.Kind, m.Title, Day(m.DueDate), Day(m.OriginalDueDate), m.Status, Utc(m.CompletedAt), m.LatestPercent);
+        new(m.Id, m.TaskId, m.TaskCode, m.Key, m.Kind, m.Title, Day(m.DueDate), Day(m.OriginalDueDate), m.Status, Utc(m.CompletedAt), m.LatestPercent, m.ReviewState, m.ReturnReason);
 
     private static UnitDto ToDto(UnitInfo u) => new(u.Id, u.Name, u.Kind, u.PausedAt is not null);
 
@@ -233,7 +240,13 @@ public static class ApiEndpoints
     }
 
     /// <summary>办结 belongs to the lead unit (and staff): a co-unit's token reports progress only.</summary>
-    private static async Task<Results<Ok<CompletionResponse>, ProblemHttpResult>> CompleteAsync(long id, [AsParameters] MilestoneContext c)
+    private static CompletionResponse ToResponse(CompletionResult r) => new(r.MilestoneId, Day(r.DueDate), r.CompletedAt, r.OnTime, r.AlreadyDone);
+
+    /// <remarks>
+    /// With Supervision:CompletionNeedsReview a unit token's 办结 is an application: 202 with its id, the milestone 待审核
+    /// until the office decides. A second application while one waits, or 办结 of a done milestone, is 409.
+    /// </remarks>
+    private static async Task<Results<Ok<CompletionResponse>, Accepted<CompletionApplicationResponse>, ProblemHttpResult>> CompleteAsync(long id, [AsParameters] MilestoneContext c)
     {
         if (await CheckScopeAsync(id, c) is { } refused)
         {
@@ -246,8 +259,26 @@ public static class ApiEndpoints
             return Forbidden("只有牵头单位可以办结；配合单位请报送进展");
         }
 
-        var result = await c.Progress.CompleteAsync(id, c.Time.GetUtcNow(), c.Zone, unit is null ? "console" : "api", Actor(c.Http), c.Ct);
-        return TypedResults.Ok(new CompletionResponse(result.MilestoneId, Day(result.DueDate), result.CompletedAt, result.OnTime, result.AlreadyDone));
+        try
+        {
+            if (unit is { } unitId)
+            {
+                var finished = await c.Progress.FinishAsync(id, unitId, null, null, "api", Actor(c.Http), c.Time.GetUtcNow(), c.Ct);
+                if (finished.Completion is null)
+                {
+                    return TypedResults.Accepted($"/api/milestones/{id}", new CompletionApplicationResponse(id, finished.ApplicationId!.Value, "pending"));
+                }
+
+                return TypedResults.Ok(ToResponse(finished.Completion));
+            }
+
+            // Staff close a milestone themselves: the office's own 办结, no review of itself.
+            return TypedResults.Ok(ToResponse(await c.Progress.CompleteAsync(id, c.Time.GetUtcNow(), c.Zone, "console", Actor(c.Http), c.Ct)));
+        }
+        catch (BadInputException ex)
+        {
+            return Conflict("无法办结", ex.Chinese);
+        }
     }
 
     /// <summary>Staff reopen a milestone marked done by mistake; audited with the reason.</summary>

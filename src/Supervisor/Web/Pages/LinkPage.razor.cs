@@ -22,6 +22,7 @@ public sealed partial class LinkPage
         ["acknowledged"] = "已签收。",
         ["progress"] = "进展已报送。",
         ["completed"] = "已标记办结。",
+        ["applied"] = "办结申请已提交，待督查室审核。",
         ["extension"] = "延期申请已提交，待督查室审批。",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
@@ -58,7 +59,7 @@ public sealed partial class LinkPage
 
     private static async Task<IResult> ActAsync(
         string token, long id, string action, HttpContext http, LinkSigner signer, MilestoneQueries milestones, ProgressStore progress, ExtensionStore extensions,
-        TimeZoneInfo zone, TimeProvider time, CancellationToken ct)
+        TimeProvider time, CancellationToken ct)
     {
         var check = signer.Verify(token, out var unitId);
         if (check != LinkCheck.Valid || !await milestones.UnitOwnsMilestoneAsync(unitId, id, ct))
@@ -89,8 +90,8 @@ public sealed partial class LinkPage
                         return Refused(token, StatusCodes.Status403Forbidden, "只有牵头单位可以标记办结；配合单位请报送进展。");
                     }
 
-                    await progress.CompleteAsync(id, now, zone, "link", actor, ct);
-                    done = "completed";
+                    var finished = await progress.FinishAsync(id, unitId, PageContext.Text(form["note"]), null, "link", actor, now, ct);
+                    done = finished.PendingReview ? "applied" : "completed";
                     break;
                 case "extension":
                     if (!DateOnly.TryParseExact(form["date"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))

@@ -25,13 +25,16 @@ public sealed partial class OverviewPage
         public int ToSign { get; init; }
 
         public string PlanLabel => PlanFilter.Label(Plans, PlanId);
+
+        /// <summary>办结 applications waiting for the office's review (待审核).</summary>
+        public int PendingReviews { get; init; }
     }
 
     public static void Map(RouteGroupBuilder pages) => pages.MapGet("/", RenderAsync);
 
     private static async Task<IResult> RenderAsync(
         TaskQueries taskQueries, JobRunStore runs, SupervisionEngine engine, JobControl jobs, TimeProvider time, TimeZoneInfo zone, ReachabilityStore reachability,
-        AcknowledgementQueries acknowledgements, string? plan, CancellationToken ct)
+        ReviewStore reviews, AcknowledgementQueries acknowledgements, string? plan, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
         var totals = await taskQueries.TotalsAsync(ct);
@@ -51,6 +54,9 @@ public sealed partial class OverviewPage
             health.Add(new JobHealth(job, await runs.JobFailuresSinceAsync(job.Name, since, ct)));
         }
 
-        return Render.Page(new View(today, totals, lights, rates, unreachable, trend, health, zone) { Plans = plans, PlanId = planId, ToSign = toSign });
+        return Render.Page(new View(today, totals, lights, rates, unreachable, trend, health, zone)
+        {
+            Plans = plans, PlanId = planId, ToSign = toSign, PendingReviews = await reviews.PendingCountAsync(ct),
+        });
     }
 }

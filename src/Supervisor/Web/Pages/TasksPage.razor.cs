@@ -31,6 +31,7 @@ public sealed partial class TasksPage
         pages.MapGet("/tasks/{id:long}", TaskPage.RenderAsync);
         PageContext.MapPause(pages, "tasks", (pauses, id, pause, actor, at, ct) => pauses.PauseTaskAsync(id, pause, actor, at, ct));
         pages.MapPost("/milestones/{id:long}/reopen", ReopenAsync).RequireAuthorization(ConsolePolicies.Act);
+        pages.MapPost("/tasks/{id:long}/on-behalf/{action}", TaskPage.OnBehalfAsync).RequireAuthorization(ConsolePolicies.Act);
     }
 
     private static async Task<IResult> ListAsync(

@@ -1,0 +1,64 @@
+using Dapper;
+using DocumentFormat.OpenXml.Packaging;
+using Microsoft.Extensions.DependencyInjection;
+using Supervisor.Core;
+using Supervisor.Infrastructure.Delivery;
+using Supervisor.Infrastructure.Documents;
+using Supervisor.Infrastructure.Postgres;
+using Supervisor.IntegrationTests.Delivery;
+using Supervisor.IntegrationTests.Infrastructure;
+using W = DocumentFormat.OpenXml.Wordprocessing;
+
+namespace Supervisor.IntegrationTests.Review;
+
+/// <summary>The 通报 (Word, section 四) and the office's e-mail digest list 退回 items with their reasons; a pending one is not done.</summary>
+public sealed class ReturnedInTongbaoTests : MigratedDatabaseTest
+{
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await DigestData.WriteAsync(Db.DataSource);
+    }
+
+    private static string Text(byte[] docx)
+    {
+        using var stream = new MemoryStream(docx);
+        using var document = WordprocessingDocument.Open(stream, false);
+        return string.Join("\n", document.MainDocumentPart!.Document.Body!.Descendants<W.Paragraph>().Select(p => p.InnerText));
+    }
+
+    [Fact]
+    public async Task ReturnedApplication_IsListedWithItsReason_InTheTongbaoAndTheOfficeDigest()
+    {
+        await using var services = TestServices.Create(Db, null, new FixedTimeProvider(DigestData.SentAt));
+        long milestone, lead;
+        await using (var c = await Db.DataSource.OpenConnectionAsync())
+        {
+            (milestone, lead) = await c.QuerySingleAsync<(long, long)>(
+                "select m.id, tu.unit_id from milestones m join task_units tu on tu.task_id = m.task_id and tu.role = 'lead' where m.key = 'm3'");
+        }
+
+        var progress = services.GetRequiredService<ProgressStore>();
+        var reviews = services.GetRequiredService<ReviewStore>();
+        var application = await progress.ApplyAsync(milestone, lead, "已开工", null, "link", $"link:unit:{lead}", new DateTimeOffset(2023, 7, 5, 10, 0, 0, TimeSpan.FromHours(8)), CancellationToken.None);
+        Assert.True(await reviews.ReturnAsync(application, "开工许可证未上传", "督查室王科", new DateTimeOffset(2023, 7, 7, 10, 0, 0, TimeSpan.FromHours(8)), CancellationToken.None));
+
+        var (_, docx, _) = await services.GetRequiredService<TongbaoService>().PreviewAsync(DigestData.SentAt, CancellationToken.None);
+        var text = Text(docx);
+        var returned = text[text.IndexOf("（二）退回", StringComparison.Ordinal)..text.IndexOf("（三）未签收", StringComparison.Ordinal)];
+        Assert.Contains("1. 1 推进城区道路改造——开工建设（区发改局），完成时限2023年7月6日，退回理由：开工许可证未上传。", returned, StringComparison.Ordinal);
+
+        var composer = services.GetRequiredService<SupervisionDigestComposer>();
+        var rendered = composer.Render(await composer.BuildAsync(DigestData.SentAt, CancellationToken.None));
+        Assert.Contains("退回理由：开工许可证未上传", rendered.Text, StringComparison.Ordinal);
+        Assert.Contains("<td>开工许可证未上传</td>", rendered.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithNothingReturned_TheTongbaoSaysSo()
+    {
+        await using var services = TestServices.Create(Db, null, new FixedTimeProvider(DigestData.SentAt));
+        var (_, docx, _) = await services.GetRequiredService<TongbaoService>().PreviewAsync(DigestData.SentAt, CancellationToken.None);
+        Assert.Contains("截至统计日，无被退回后尚未重新申请办结的事项。", Text(docx), StringComparison.Ordinal);
+    }
+}
