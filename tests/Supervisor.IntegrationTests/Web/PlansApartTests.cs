@@ -148,7 +148,7 @@ public sealed class PlansApartTests(PlansApartFixture fixture) : IClassFixture<P
         var overview = await client.GetStringAsync("/");
         var list = await client.GetStringAsync("/tasks?unsigned=1");
 
-        Assert.Matches($"<a href=\"/tasks\\?unsigned=1\"><div class=\"card yellow\"><div class=\"label\">未签收</div><div class=\"value\">{open}</div>", overview);
+        Assert.Matches($"<a href=\"/tasks\\?unsigned=1\" class=\"card-link\"><div class=\"card yellow\"><div class=\"label\">未签收</div><div class=\"value\">{open}</div>", overview);
         Assert.Contains("仅未签收", list, StringComparison.Ordinal);
         Assert.Contains("新建城区幼儿园", list, StringComparison.Ordinal);
         var units = await client.GetStringAsync("/units");
