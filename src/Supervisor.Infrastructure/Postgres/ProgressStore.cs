@@ -56,11 +56,13 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource, IOptions<Supervis
             connection, tx, at, reportedBy ?? source, "milestone.progress", $"milestone:{milestoneId}",
             new { percent, source, report = id, files = files?.Count ?? 0, entered = Entered(onBehalfOf) }, ct);
 
-        // 进展报送: the report is what was asked for. Only a unit of the task fulfils it (a staff note without a unit does not).
+        // 进展报送: the report is what was asked for. Only a unit of the task fulfils it (a staff note without a unit does
+        // not); a 办结 application someone made on it directly waits for the office instead.
         const string fulfil = """
             update milestones m set status = 'done', completed_at = @at, updated_at = @at
             where m.id = @milestoneId and m.kind = 'report' and m.status = 'open'
               and exists (select 1 from task_units tu where tu.task_id = m.task_id and tu.unit_id = @unitId)
+              and not exists (select 1 from completion_applications ca where ca.milestone_id = m.id and ca.state = 'pending')
             returning m.id
             """;
         if (unitId is not null
@@ -109,9 +111,18 @@ public sealed class ProgressStore(NpgsqlDataSource dataSource, IOptions<Supervis
         await using var tx = await connection.BeginTransactionAsync(ct);
 
         // The milestone row is locked so that an approval, a reopening or a second application waits for this one.
-        var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "select status from milestones where id = @milestoneId for update", new { milestoneId }, tx, cancellationToken: ct))
+        const string lockMilestone = """
+            select m.status, exists (select 1 from task_units tu where tu.task_id = m.task_id and tu.unit_id = @unitId and tu.role = 'lead') as lead
+            from milestones m where m.id = @milestoneId for update of m
+            """;
+        var (status, lead) = await connection.QuerySingleOrDefaultAsync<(string Status, bool Lead)?>(new CommandDefinition(
+            lockMilestone, new { milestoneId, unitId }, tx, cancellationToken: ct))
             ?? throw new BadInputException($"milestone {milestoneId} does not exist", $"时间节点 {milestoneId} 不存在");
+        if (!lead)
+        {
+            throw new BadInputException("只有牵头单位可以申请办结；配合单位请报送进展。");
+        }
+
         if (status == "done")
         {
             throw new BadInputException("该时间节点已办结，无需再次申请。");

@@ -155,7 +155,7 @@ public sealed class CompletionReviewTests : MigratedDatabaseTest
     }
 
     [Fact]
-    public async Task SecondApplicationWhileOneWaits_IsRefused_AndDirectCompletionWaitsForTheReview()
+    public async Task SecondApplicationWhileOneWaits_IsRefused_DirectCompletionWaitsForTheReview_AndACoUnitCannotApply()
     {
         await Progress.FinishAsync(_milestone, _lead, null, null, "link", $"link:unit:{_lead}", At("2023-06-29T10:00:00"), CancellationToken.None);
         var again = await Assert.ThrowsAsync<BadInputException>(
@@ -164,6 +164,9 @@ public sealed class CompletionReviewTests : MigratedDatabaseTest
         var direct = await Assert.ThrowsAsync<BadInputException>(
             () => Progress.CompleteAsync(_milestone, At("2023-06-29T12:00:00"), Engine.Zone, "cli", "admin", CancellationToken.None));
         Assert.Contains("待审核", direct.Chinese, StringComparison.Ordinal);
+        var co = await Assert.ThrowsAsync<BadInputException>(
+            () => Progress.ApplyAsync(_other, _co, null, null, "console", "督查室王科", At("2023-06-29T12:00:00"), CancellationToken.None, "区财政局"));
+        Assert.Contains("只有牵头单位可以申请办结", co.Chinese, StringComparison.Ordinal);
         Assert.Equal(1, await QueryAsync<int>("select count(*)::int from completion_applications"));
     }
 

@@ -166,9 +166,9 @@ public sealed class ReviewPageTests(ConsoleHost host) : IClassFixture<ConsoleHos
         var denied = await viewer.GetAsync("/review");
         Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
         Assert.Contains("/denied", denied.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var t = await ReviewData.TaskAsync(host.Database.DataSource, "查看权限测试", Today);
         var id = await host.Services.GetRequiredService<ProgressStore>().ApplyAsync(
-            (await ReviewData.TaskAsync(host.Database.DataSource, "查看权限测试", Today)).Milestone, (await QueryAsync<long>("select id from units order by id limit 1")), null, null, "link", "link:unit:1",
-            DateTimeOffset.UtcNow, CancellationToken.None);
+            t.Milestone, t.Lead, null, null, "link", $"link:unit:{t.Lead}", DateTimeOffset.UtcNow, CancellationToken.None);
         var decide = await ConsoleHost.PostFormAsync(viewer, "/tasks", $"/review/{id}/approve", new Dictionary<string, string>());
         Assert.NotEqual(HttpStatusCode.OK, decide.StatusCode);
         Assert.Equal("pending", await QueryAsync<string>("select state from completion_applications where id = @id", new { id }));

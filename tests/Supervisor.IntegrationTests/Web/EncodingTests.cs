@@ -202,6 +202,7 @@ public sealed partial class EncodingTests(PagesFixture fixture) : IClassFixture<
         var extensions = Host.Services.GetRequiredService<ExtensionStore>();
         var due = await c.QuerySingleAsync<DateTime>("select due_date::timestamp from milestones where id = @milestone", new { milestone });
         await extensions.RequestExtensionAsync(milestone, unit, DateOnly.FromDateTime(due).AddDays(30), Payload, Payload, now, CancellationToken.None);
+        await Host.Services.GetRequiredService<ProgressStore>().ApplyAsync(milestone, unit, Payload, null, "console", Payload, now, CancellationToken.None, Payload);
         await Host.Services.GetRequiredService<ProgressStore>().ReportAsync(milestone, 40, Payload, unit, "link", Payload, now, CancellationToken.None);
         var digest = await Host.Services.GetRequiredService<DigestIssueStore>().CreateDraftAsync(
             DateOnly.FromDateTime(now.UtcDateTime), DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1), now, Payload, new DigestTotals(1, 1, 0, 0, 1), now, CancellationToken.None);
