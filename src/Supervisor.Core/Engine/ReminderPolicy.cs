@@ -48,4 +48,48 @@ public static class ReminderPolicy
 
         return levels;
     }
+
+    /// <summary>
+    /// 签收: a unit assigned a task (or whose task changed) on local date <paramref name="assignedOn"/> has until the end of
+    /// the <c>AcknowledgeWithinWorkingDays</c>-th working day after it to sign; null when 签收 reminders are off.
+    /// </summary>
+    public static DateOnly? SignBy(DateOnly assignedOn, WorkingCalendar calendar, SupervisionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(options);
+        return options.AcknowledgeWithinWorkingDays > 0 ? calendar.AddWorkingDays(assignedOn, options.AcknowledgeWithinWorkingDays) : null;
+    }
+
+    /// <summary>
+    /// Whether a 签收 reminder is owed today for an assignment: on a working day after its sign-by date, not yet signed.
+    /// Once per assignment (the scan's unique key): a reminder already recorded for it means nothing more is owed.
+    /// </summary>
+    public static bool AcknowledgementOwed(DateOnly assignedOn, bool acknowledged, bool alreadyReminded, DateOnly today, WorkingCalendar calendar, SupervisionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        return !acknowledged && !alreadyReminded && calendar.IsWorkingDay(today) && SignBy(assignedOn, calendar, options) is { } by && by < today;
+    }
+
+    /// <summary>
+    /// The latest assignment date whose sign-by date is before <paramref name="today"/>: the scan owes 签收 reminders for
+    /// assignments on or before it (sign-by is monotonic in the assignment date). Null when 签收 reminders are off.
+    /// </summary>
+    public static DateOnly? LatestAssignmentOwed(DateOnly today, WorkingCalendar calendar, SupervisionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.AcknowledgeWithinWorkingDays <= 0)
+        {
+            return null;
+        }
+
+        // At most AcknowledgeWithinWorkingDays working days plus the holidays between: a few dozen steps.
+        var day = today.AddDays(-1);
+        while (calendar.AddWorkingDays(day, options.AcknowledgeWithinWorkingDays) >= today)
+        {
+            day = day.AddDays(-1);
+        }
+
+        return day;
+    }
 }

@@ -24,6 +24,12 @@ public sealed class SupervisionOptions
     public double RedBelowOnTimeRate { get; set; } = 0.6;
 
     /// <summary>
+    /// A unit that has not signed (签收) a task this many working days after it was assigned or changed gets one 签收
+    /// reminder in its digest; 0 = no 签收 reminders.
+    /// </summary>
+    public int AcknowledgeWithinWorkingDays { get; set; } = 2;
+
+    /// <summary>
     /// 办结 needs the office's review: a lead unit's 办结 is an application (待审核, not chased, not yet done) until the office
     /// approves it (销号, done as of the application) or returns it (退回, with a reason). False: 办结 takes effect at once.
     /// </summary>
@@ -54,6 +60,11 @@ public sealed class SupervisionOptions
         if (BehindSchedulePercent is < 0 or > 100)
         {
             yield return "Supervision:BehindSchedulePercent must be 0–100";
+        }
+
+        if (AcknowledgeWithinWorkingDays is < 0 or > 30)
+        {
+            yield return "Supervision:AcknowledgeWithinWorkingDays must be 0–30 (0 = no 签收 reminders)";
         }
 
         if (RedBelowOnTimeRate is < 0 or > 1)

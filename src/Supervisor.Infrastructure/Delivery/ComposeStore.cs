@@ -15,7 +15,7 @@ public sealed record ComposeResult(int Reminders, int Messages, int MessagesAlre
 public sealed class ComposeStore(NpgsqlDataSource dataSource)
 {
     /// <summary>Uncomposed reminders of <paramref name="levels"/> owed on or before <paramref name="today"/>, optionally for one unit.</summary>
-    public static async Task<(List<ReminderItem> Reminders, List<TaskUnitContact> Units, List<TaskLeaderContact> Leaders)> LoadAsync(
+    public static async Task<(List<ReminderItem> Reminders, List<TaskUnitContact> Units, List<TaskLeaderContact> Leaders, List<UnsignedItem> Unsigned)> LoadAsync(
         NpgsqlConnection connection, NpgsqlTransaction? tx, DateOnly today, int[] levels, bool lockRows, CancellationToken ct)
     {
         // SKIP LOCKED: a second composer at the same moment takes none of these and leaves them for this one.
@@ -33,7 +33,9 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
             new CommandDefinition(sql, new { today, levels = levels.Select(l => (short)l).ToArray() }, tx, cancellationToken: ct)))
             .Select(r => new ReminderItem(r.ReminderId, r.Level, DateOnly.FromDateTime(r.LocalDate), r.Wd, r.Cd, r.MilestoneId, r.Milestone, DateOnly.FromDateTime(r.DueDate), r.TaskId, r.Code, r.TaskTitle))
             .ToList();
-        var taskIds = reminders.Select(r => r.TaskId).Distinct().ToArray();
+        // 签收 reminders go into the units' digests, so they come with the levels the digests carry (never the 督办-only pass).
+        var toSign = levels.Contains(1) ? await LoadUnsignedAsync(connection, tx, today, lockRows, ct) : [];
+        var taskIds = reminders.Select(r => r.TaskId).Concat(toSign.Select(u => u.TaskId)).Distinct().ToArray();
 
         // Paused units get nothing (the office stopped chasing them). A unit's group robots come as rows of their own.
         const string unitsSql = """
@@ -62,7 +64,22 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
             order by tl.task_id, tl.position
             """;
         var leaders = (await connection.QueryAsync<TaskLeaderContact>(new CommandDefinition(leadersSql, new { taskIds }, tx, cancellationToken: ct))).ToList();
-        return (reminders, units, leaders);
+        return (reminders, units, leaders, toSign);
+    }
+
+    /// <summary>Uncomposed 签收 reminders; one signed meanwhile comes marked, so it is composed into nothing.</summary>
+    private static async Task<List<UnsignedItem>> LoadUnsignedAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, DateOnly today, bool lockRows, CancellationToken ct)
+    {
+        var sql = """
+            select r.id as reminderid, r.task_id as taskid, r.unit_id as unitid, t.code, t.title as tasktitle,
+                   exists (select 1 from acknowledgements a join milestones m on m.id = a.milestone_id
+                           where a.unit_id = r.unit_id and m.task_id = r.task_id) as signedsince
+            from acknowledgement_reminders r
+            join tasks t on t.id = r.task_id
+            where r.composed_at is null and r.local_date <= @today
+            order by r.id
+            """ + (lockRows ? "\nfor update of r skip locked" : "");
+        return (await connection.QueryAsync<UnsignedItem>(new CommandDefinition(sql, new { today }, tx, cancellationToken: ct))).ToList();
     }
 
     /// <summary>
@@ -71,20 +88,20 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
     /// escalation e-mails that carry the reminder.
     /// </summary>
     public async Task<ComposeResult> ComposeAsync(
-        DateOnly today, int[] levels, DateTimeOffset now, Func<List<ReminderItem>, List<TaskUnitContact>, List<TaskLeaderContact>, Composition> compose, CancellationToken ct,
+        DateOnly today, int[] levels, DateTimeOffset now, Func<List<ReminderItem>, List<TaskUnitContact>, List<TaskLeaderContact>, List<UnsignedItem>, Composition> compose, CancellationToken ct,
         Func<ReminderItem, IReadOnlyList<TaskUnitContact>, IReadOnlyList<TaskLeaderContact>, int, Task<(string FileName, byte[] Docx)>>? notice = null)
     {
         ArgumentNullException.ThrowIfNull(compose);
         now = now.ToUniversalTime();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        var (reminders, units, leaders) = await LoadAsync(connection, tx, today, levels, lockRows: true, ct);
-        if (reminders.Count == 0)
+        var (reminders, units, leaders, toSign) = await LoadAsync(connection, tx, today, levels, lockRows: true, ct);
+        if (reminders.Count == 0 && toSign.Count == 0)
         {
             return new ComposeResult(0, 0, 0, 0);
         }
 
-        var composition = compose(reminders, units, leaders);
+        var composition = compose(reminders, units, leaders, toSign);
         var messages = composition.Messages;
 
         // The key is the ledger: a message already queued for this recipient, kind and day stays as it is, and the
@@ -158,6 +175,8 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
 
         await connection.ExecuteAsync(new CommandDefinition(
             "update reminders set composed_at = @now where id = any(@ids)", new { now, ids = composition.ReminderIds.ToArray() }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update acknowledgement_reminders set composed_at = @now where id = any(@ids)", new { now, ids = toSign.Select(u => u.ReminderId).ToArray() }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return new ComposeResult(reminders.Count, inserted.Count, messages.Count - inserted.Count, composition.Gaps.Count);
     }
@@ -192,7 +211,7 @@ public sealed class ComposeStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>For <c>preview</c>: the same load, no locks, no writes.</summary>
-    public async Task<(List<ReminderItem> Reminders, List<TaskUnitContact> Units, List<TaskLeaderContact> Leaders)> PeekAsync(DateOnly today, int[] levels, CancellationToken ct)
+    public async Task<(List<ReminderItem> Reminders, List<TaskUnitContact> Units, List<TaskLeaderContact> Leaders, List<UnsignedItem> Unsigned)> PeekAsync(DateOnly today, int[] levels, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await LoadAsync(connection, null, today, levels, lockRows: false, ct);

@@ -9,6 +9,9 @@ public sealed record ReminderItem(
     long ReminderId, int Level, DateOnly LocalDate, int WorkingDaysOverdue, int CalendarDaysOverdue,
     long MilestoneId, string Milestone, DateOnly DueDate, long TaskId, string Code, string TaskTitle);
 
+/// <summary>A 签收 reminder: the unit has not signed for the task (Supervision:AcknowledgeWithinWorkingDays); <see cref="SignedSince"/> when it signed after the scan recorded it.</summary>
+public sealed record UnsignedItem(long ReminderId, long TaskId, long UnitId, string Code, string TaskTitle, bool SignedSince);
+
 /// <summary>
 /// A unit on a task, with one of its contacts (liaison or head) when it has any, or one of its group robots (ContactRole
 /// wecom or dingtalk, the webhook URL in <see cref="Webhook"/>).
@@ -65,7 +68,8 @@ public static class MessageComposer
         IReadOnlyList<TaskUnitContact> units,
         IReadOnlyList<TaskLeaderContact> leaders,
         CompositionContext context,
-        Func<string, MessageTemplates> templates)
+        Func<string, MessageTemplates> templates,
+        IReadOnlyList<UnsignedItem>? toSign = null)
     {
         ArgumentNullException.ThrowIfNull(reminders);
         ArgumentNullException.ThrowIfNull(context);
@@ -163,17 +167,50 @@ public static class MessageComposer
             }
         }
 
+        // 签收 lines join the unit's digest for its liaison's e-mail and its work groups; SMS stays for deadlines (its
+        // provider templates carry counts of due items, not 签收).
+        var unsignedLines = new Dictionary<Recipient, List<UnsignedItem>>();
+        foreach (var item in (toSign ?? []).Where(u => !u.SignedSince))
+        {
+            var contacts = unitsByTask[item.TaskId].Where(u => u.UnitId == item.UnitId).ToList();
+            foreach (var c in contacts)
+            {
+                Recipient? recipient = c.Webhook is not null && c.ContactRole is Channels.WeCom or Channels.DingTalk
+                    ? new Recipient(c.Webhook, c.ContactRole, UnitDigest, c.UnitName, c.UnitId, null)
+                    : c.ContactRole == "liaison" && c.Email is not null
+                        ? new Recipient(c.Email.Trim().ToLowerInvariant(), Channels.Email, UnitDigest, c.ContactName, c.UnitId, null)
+                        : null;
+                if (recipient is not null)
+                {
+                    if (!unsignedLines.TryGetValue(recipient, out var list))
+                    {
+                        unsignedLines[recipient] = list = [];
+                    }
+
+                    if (!list.Any(l => l.ReminderId == item.ReminderId))
+                    {
+                        list.Add(item);
+                    }
+                }
+            }
+        }
+
+        foreach (var recipient in unsignedLines.Keys.Where(r => !lines.ContainsKey(r)))
+        {
+            lines[recipient] = [];
+        }
+
         var messages = lines.OrderBy(p => p.Key.Kind, StringComparer.Ordinal).ThenBy(p => p.Key.Address, StringComparer.Ordinal).ThenBy(p => p.Key.Channel, StringComparer.Ordinal)
-            .Select(p => Render(p.Key, p.Value, context, templates(p.Key.Kind == Escalation ? "escalation" : "unit-digest")))
+            .Select(p => Render(p.Key, p.Value, context, templates(p.Key.Kind == Escalation ? "escalation" : "unit-digest"), unsignedLines.GetValueOrDefault(p.Key) ?? []))
             .ToList();
         return new Composition(messages, gaps, reminders.Select(r => r.ReminderId).ToList());
     }
 
-    private static ComposedMessage Render(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates)
+    private static ComposedMessage Render(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates, List<UnsignedItem> toSign)
     {
         if (Channels.IsRobot(recipient.Channel))
         {
-            return RenderRobot(recipient, lines, context, templates);
+            return RenderRobot(recipient, lines, context, templates, toSign);
         }
 
         // Every message that offers an action (the unit digests) carries the unit's own signed link.
@@ -209,6 +246,7 @@ public static class MessageComposer
                 ["link"] = links?.Milestone(l.Item.MilestoneId),
             }).ToList(),
         };
+        AddUnsigned(values, toSign, links?.Page);
         var key = MessageKey.For(recipient.Address, recipient.Channel, recipient.Kind, context.Today);
         var ids = ordered.Select(l => l.Item.ReminderId).ToList();
         if (recipient.Channel == Channels.Email)
@@ -271,7 +309,7 @@ public static class MessageComposer
     /// dropped from the end until the post fits the platforms' 4,096 bytes, with a line saying how many were left out.
     /// The key is the robot's (a hash of its URL, never the URL: the URL holds the robot's key).
     /// </summary>
-    private static ComposedMessage RenderRobot(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates)
+    private static ComposedMessage RenderRobot(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates, List<UnsignedItem> toSign)
     {
         var ordered = lines.OrderByDescending(l => l.Item.CalendarDaysOverdue).ThenBy(l => l.Item.DueDate).ThenBy(l => l.Item.Code, StringComparer.Ordinal).ToList();
         var markdown = templates.Markdown ?? throw new InvalidOperationException("the markdown template (NAME.md) for work-group robots is missing");
@@ -303,6 +341,7 @@ public static class MessageComposer
                     ["link"] = links.Milestone(l.Item.MilestoneId),
                 }).ToList(),
             };
+            AddUnsigned(values, toSign.Take(10).Select(u => u with { Code = Markdown(u.Code), TaskTitle = Markdown(u.TaskTitle) }).ToList(), links.Page);
             return markdown.Render(values).Trim();
         }
 
@@ -317,6 +356,25 @@ public static class MessageComposer
         var key = MessageKey.For(MessageKey.RobotAddress(recipient.Channel, recipient.Address), recipient.Channel, recipient.Kind, context.Today);
         return new ComposedMessage(key, recipient.Channel, recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, null,
             $"督查督办：{recipient.Name}", body, null, ordered.Select(l => l.Item.ReminderId).ToList());
+    }
+
+    /// <summary>
+    /// The 签收 lines of a unit's digest: <c>unsigned</c> (code, task, link) and <c>unsignedHeading</c>, a section that
+    /// renders once when there is any, so a template can head the list without showing the heading for none.
+    /// </summary>
+    private static void AddUnsigned(Dictionary<string, object?> values, IReadOnlyList<UnsignedItem> toSign, string? link)
+    {
+        var ordered = toSign.OrderBy(u => u.Code, StringComparer.Ordinal).ToList();
+        values["unsignedCount"] = ordered.Count;
+        values["unsignedHeading"] = ordered.Count == 0
+            ? new List<IReadOnlyDictionary<string, object?>>()
+            : [new Dictionary<string, object?>(StringComparer.Ordinal) { ["unsignedCount"] = ordered.Count }];
+        values["unsigned"] = ordered.Select(u => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["code"] = u.Code,
+            ["task"] = u.TaskTitle,
+            ["link"] = link,
+        }).ToList();
     }
 
     private static IReadOnlyList<Postgres.ReturnedItem> ReturnedOf(Recipient recipient, CompositionContext context) =>

@@ -61,7 +61,7 @@ public sealed class ReminderComposer(
             return WriteNotice(r, u, l, number, today, calendar);
         }
 
-        return await store.ComposeAsync(today, levels, now, (r, u, l) => MessageComposer.Compose(r, u, l, context, templates.Load), ct, Notice);
+        return await store.ComposeAsync(today, levels, now, (r, u, l, toSign) => MessageComposer.Compose(r, u, l, context, templates.Load, toSign), ct, Notice);
     }
 
     /// <summary>The 督办通知单 of one escalation: lead units with their signed links (none without Console:LinkSecret), 反馈时限 on the calendar.</summary>
@@ -94,7 +94,7 @@ public sealed class ReminderComposer(
     public async Task<Composition> PreviewAsync(DateTimeOffset now, CancellationToken ct)
     {
         var today = LocalDate(now);
-        var (r, u, l) = await store.PeekAsync(today, AllLevels, ct);
-        return MessageComposer.Compose(r, u, l, await ContextWithReturnsAsync(today, ct), templates.Load);
+        var (r, u, l, toSign) = await store.PeekAsync(today, AllLevels, ct);
+        return MessageComposer.Compose(r, u, l, await ContextWithReturnsAsync(today, ct), templates.Load, toSign);
     }
 }

@@ -50,6 +50,9 @@ public sealed record SupervisionDigest(
     /// </summary>
     public IReadOnlyList<UnreachableUnit> Unreachable { get; init; } = [];
 
+    /// <summary>The plan the figures are of ("2026 民生实事"), null for every plan: named in the title and the attachment.</summary>
+    public string? Plan { get; init; }
+
     /// <summary>Milestones whose 办结 application the office returned (退回) and which are still open, one row per lead unit.</summary>
     public IReadOnlyList<ReturnedItem> Returned { get; init; } = [];
 }
@@ -74,17 +77,26 @@ public sealed class SupervisionDigestComposer(
     /// <summary>"Last week" is the snapshot 7 days before the digest's date, or the latest within 7 days before that.</summary>
     public static readonly int CompareDays = 7;
 
-    public async Task<SupervisionDigest> BuildAsync(DateTimeOffset at, CancellationToken ct)
+    public Task<SupervisionDigest> BuildAsync(DateTimeOffset at, CancellationToken ct) => BuildAsync(at, null, ct);
+
+    /// <summary>
+    /// With <paramref name="plan"/>, totals, ranking and overdue items are of that plan's tasks only, and there is no
+    /// week-on-week comparison (the daily snapshots are over every plan). Gaps and deliveries stay office-wide.
+    /// </summary>
+    public async Task<SupervisionDigest> BuildAsync(DateTimeOffset at, (long Id, string Name)? plan, CancellationToken ct)
     {
         var date = engine.LocalDate(at);
         var asOf = date.AddDays(-1);
         var endOfDay = RatesStore.EndOfDay(asOf, zone);
         var calendar = await calendars.LoadAsync(ct);
-        var totals = await store.TotalsAsync(asOf, endOfDay, zone, ct);
-        var rates = await engine.RatesAsync(asOf, ct);
-        var (comparedWith, snapshot) = await store.SnapshotAsync(asOf.AddDays(-CompareDays), asOf.AddDays(-2 * CompareDays), ct);
+        var planId = plan?.Id;
+        var totals = await store.TotalsAsync(asOf, endOfDay, zone, planId, ct);
+        var rates = await engine.RatesAsync(asOf, planId, ct);
+        var (comparedWith, snapshot) = planId is null
+            ? await store.SnapshotAsync(asOf.AddDays(-CompareDays), asOf.AddDays(-2 * CompareDays), ct)
+            : (null, []);
         var previous = snapshot.ToDictionary(s => s.UnitId);
-        var overdue = (await store.OverdueAsync(asOf, endOfDay, ct))
+        var overdue = (await store.OverdueAsync(asOf, endOfDay, planId, ct))
             .Select(r =>
             {
                 var standing = MilestoneClassifier.Classify(r.DueDate, done: false, date, calendar, 0);
@@ -99,10 +111,19 @@ public sealed class SupervisionDigestComposer(
         var monthly = WorkingDayRule.FirstWorkingDayOfMonth.Allows(calendar, date);
         var gapUnits = gaps.Where(g => g.IsUnit).Select(g => g.Who).ToHashSet(StringComparer.Ordinal);
         var unreachable = (await reachability.UnreachableUnitsAsync(from, at, ct)).Where(u => !gapUnits.Contains(u.Name)).DistinctBy(u => u.Id).ToList();
+        if (planId is not null)
+        {
+            // A plan's 通报 speaks of that plan's units only.
+            var planUnits = rates.Select(r => r.Unit).ToHashSet(StringComparer.Ordinal);
+            unreachable = unreachable.Where(u => planUnits.Contains(u.Name)).ToList();
+            gaps = gaps.Where(g => !g.IsUnit || planUnits.Contains(g.Who)).ToList();
+        }
+
         return new SupervisionDigest(date, asOf, monthly, at, totals, comparedWith,
             rates.Select(r => new DigestRank(r, previous.GetValueOrDefault(r.UnitId))).ToList(), overdue, gaps, failures, deliveries)
         {
             Unreachable = unreachable,
+            Plan = plan?.Name,
             Returned = await reviews.ReturnedAsync(null, ct),
         };
     }
@@ -342,7 +363,7 @@ public sealed class SupervisionDigestComposer(
             ])),
             new XlsxSheet("总体情况", ["项目", "数值"],
             [
-                ["截至", Day(d.AsOf)], ["编发", Day(d.Date)], ["对比快照", d.ComparedWith is { } c ? Day(c) : "—"],
+                ["方案", d.Plan ?? "全部方案"], ["截至", Day(d.AsOf)], ["编发", Day(d.Date)], ["对比快照", d.ComparedWith is { } c ? Day(c) : "—"],
                 ["任务", t.Tasks], ["到期节点", t.Due], ["按期完成", t.OnTime], ["逾期完成", t.Late], ["逾期未完成", t.OverdueOpen],
                 ["完成率", RateText.Percent(t.CompletionRate)], ["按期完成率", RateText.Percent(t.OnTimeRate)],
                 ["近7天投递次数", d.Deliveries.Attempts], ["近7天投递成功", d.Deliveries.Sent], ["近7天投递失败", d.Deliveries.Failed],

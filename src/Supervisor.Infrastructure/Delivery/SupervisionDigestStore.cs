@@ -30,10 +30,14 @@ public sealed record DigestDeliveryCounts(int Attempts, int Sent, int Failed);
 public sealed class SupervisionDigestStore(NpgsqlDataSource dataSource)
 {
     /// <summary>Same rules as the unit rates: due by <paramref name="asOf"/>, done when completed before <paramref name="endOfDay"/>, on time when done by the due date.</summary>
-    public async Task<DigestTotals> TotalsAsync(DateOnly asOf, DateTimeOffset endOfDay, TimeZoneInfo zone, CancellationToken ct)
+    public Task<DigestTotals> TotalsAsync(DateOnly asOf, DateTimeOffset endOfDay, TimeZoneInfo zone, CancellationToken ct) =>
+        TotalsAsync(asOf, endOfDay, zone, null, ct);
+
+    /// <summary>The same over one plan's tasks (null: every plan).</summary>
+    public async Task<DigestTotals> TotalsAsync(DateOnly asOf, DateTimeOffset endOfDay, TimeZoneInfo zone, long? planId, CancellationToken ct)
     {
         const string sql = """
-            select (select count(*) from tasks)::int as tasks,
+            select (select count(*) from tasks where @planId::bigint is null or plan_id = @planId)::int as tasks,
                    count(*) filter (where due_date <= @asOf)::int as due,
                    count(*) filter (where due_date <= @asOf and done and done_date <= due_date)::int as ontime,
                    count(*) filter (where due_date <= @asOf and done and done_date > due_date)::int as late,
@@ -41,15 +45,20 @@ public sealed class SupervisionDigestStore(NpgsqlDataSource dataSource)
             from (
                 select due_date, status = 'done' and completed_at < @endOfDay as done, (completed_at at time zone @zone)::date as done_date
                 from milestones
+                where @planId::bigint is null or task_id in (select id from tasks where plan_id = @planId)
             ) m
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleAsync<DigestTotals>(new CommandDefinition(
-            sql, new { asOf, endOfDay = endOfDay.ToUniversalTime(), zone = zone.Id }, cancellationToken: ct));
+            sql, new { asOf, endOfDay = endOfDay.ToUniversalTime(), zone = zone.Id, planId }, cancellationToken: ct));
     }
 
     /// <summary>Every milestone due by <paramref name="asOf"/> and not done before <paramref name="endOfDay"/>, longest overdue first.</summary>
-    public async Task<IReadOnlyList<DigestOverdueRow>> OverdueAsync(DateOnly asOf, DateTimeOffset endOfDay, CancellationToken ct)
+    public Task<IReadOnlyList<DigestOverdueRow>> OverdueAsync(DateOnly asOf, DateTimeOffset endOfDay, CancellationToken ct) =>
+        OverdueAsync(asOf, endOfDay, null, ct);
+
+    /// <summary>The same of one plan's tasks (null: every plan).</summary>
+    public async Task<IReadOnlyList<DigestOverdueRow>> OverdueAsync(DateOnly asOf, DateTimeOffset endOfDay, long? planId, CancellationToken ct)
     {
         const string sql = """
             select m.id as milestoneid, t.code, t.title as task, m.title as milestone, m.due_date as duedate,
@@ -62,11 +71,12 @@ public sealed class SupervisionDigestStore(NpgsqlDataSource dataSource)
             from milestones m
             join tasks t on t.id = m.task_id
             where m.due_date <= @asOf and not (m.status = 'done' and m.completed_at < @endOfDay)
+              and (@planId::bigint is null or t.plan_id = @planId)
             order by m.due_date, t.position, t.code, m.id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<(long MilestoneId, string Code, string Task, string Milestone, DateTime DueDate, string Units, string Leaders)>(
-            new CommandDefinition(sql, new { asOf, endOfDay = endOfDay.ToUniversalTime() }, cancellationToken: ct));
+            new CommandDefinition(sql, new { asOf, endOfDay = endOfDay.ToUniversalTime(), planId }, cancellationToken: ct));
         return rows.Select(r => new DigestOverdueRow(r.MilestoneId, r.Code, r.Task, r.Milestone, DateOnly.FromDateTime(r.DueDate), r.Units, r.Leaders)).ToList();
     }
 

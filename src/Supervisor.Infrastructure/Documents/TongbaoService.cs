@@ -147,20 +147,31 @@ public sealed class TongbaoService(
     /// The document for <c>supervisor digest --docx</c>: the released one for the period if there is one, else the
     /// period's draft text (or the template's) under the 期号 the next release would take. Writes nothing.
     /// </summary>
-    public async Task<(string FileName, byte[] Docx, string IssueLine)> PreviewAsync(DateTimeOffset at, CancellationToken ct)
+    public Task<(string FileName, byte[] Docx, string IssueLine)> PreviewAsync(DateTimeOffset at, CancellationToken ct) => PreviewAsync(at, null, ct);
+
+    /// <summary>
+    /// With <paramref name="plan"/>: that plan's 通报, titled with the plan, never the period's numbered issue (issues are
+    /// over every plan); 期号 line and 下步工作要求 as a draft would have them.
+    /// </summary>
+    public async Task<(string FileName, byte[] Docx, string IssueLine)> PreviewAsync(DateTimeOffset at, (long Id, string Name)? plan, CancellationToken ct)
     {
-        var digest = await composer.BuildAsync(at, ct);
-        var issue = await issues.ForPeriodAsync(digest.Date, ct);
+        var digest = await composer.BuildAsync(at, plan, ct);
+        var issue = plan is null ? await issues.ForPeriodAsync(digest.Date, ct) : null;
         if (issue is { Released: true } && await issues.DocxAsync(issue.Id, ct) is { } kept)
         {
             return (kept.FileName, kept.Docx, issue.IssueLine!);
         }
 
-        var line = GongwenLayout.IssueNumber(digest.Date.Year, await issues.PeekNumberAsync(DigestIssueStore.TongbaoSeries, digest.Date.Year, ct));
+        var line = plan is null
+            ? GongwenLayout.IssueNumber(digest.Date.Year, await issues.PeekNumberAsync(DigestIssueStore.TongbaoSeries, digest.Date.Year, ct))
+            : $"{digest.Date.Year}年（按方案预览，不编号）";
         var requirements = issue?.Requirements ?? await RequirementsAsync(digest, ct);
-        var previous = await issues.PreviousReleasedAsync(digest.Date, ct);
+        // The released issues are over every plan: a plan's preview has nothing comparable to set against.
+        var previous = plan is null ? await issues.PreviousReleasedAsync(digest.Date, ct) : null;
         var docx = TongbaoWriter.Write(new TongbaoContent(digest, Issuer, line, requirements, Previous(previous), Chart(digest)));
-        return (TongbaoWriter.FileName(line, digest.AsOf), docx, line);
+        var fileName = TongbaoWriter.FileName(line, digest.AsOf);
+        var planName = plan is { } p ? string.Concat(p.Name.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c)) : null;
+        return (planName is null ? fileName : fileName.Replace("督查通报", $"督查通报（{planName}）", StringComparison.Ordinal), docx, line);
     }
 
     /// <summary>A draft as it would read once released (the 期号 line says it is not yet numbered), for the console's preview.</summary>

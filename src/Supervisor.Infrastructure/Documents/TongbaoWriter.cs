@@ -37,7 +37,8 @@ public static class TongbaoWriter
     public static string Title(SupervisionDigest digest)
     {
         ArgumentNullException.ThrowIfNull(digest);
-        return digest.Monthly ? "关于重点工作任务推进情况的月度通报" : "关于重点工作任务推进情况的通报";
+        var subject = digest.Plan is { } plan ? $"《{plan}》" : "重点工作任务";
+        return digest.Monthly ? $"关于{subject}推进情况的月度通报" : $"关于{subject}推进情况的通报";
     }
 
     public static byte[] Write(TongbaoContent content)

@@ -54,9 +54,18 @@ public sealed partial class PlanImportService(
         var reachable = await directory.ReachableUnitsAsync(assembled.Units.Select(u => u.Name).ToList(), ct);
         var today = LocalToday(time, zone);
         var preview = ImportPreview.Of(assembled, today, workingCalendar, supervisionOptions.Value, reachable);
+        if (dryRun && await plans.SignaturesToClearAsync(assembled, ct) is { Pairs: > 0 } resign)
+        {
+            assembled = assembled with { Warnings = [.. assembled.Warnings, new ParseWarning(0, ResignWarning(resign.Pairs, resign.Units))] };
+        }
+
         var summary = dryRun ? null : await plans.SaveAsync(assembled, source, time.GetUtcNow(), chaseFromToday ? today : null, ct);
         return new PlanImportResult(assembled, file, summary) { Preview = preview };
     }
+
+    /// <summary>What a re-import that changes signed tasks tells the office, before (preview) and after (summary).</summary>
+    public static string ResignWarning(int pairs, int units) => string.Create(CultureInfo.InvariantCulture,
+        $"本次导入改变了{units}个单位已签收任务的内容、时限或责任（共{pairs}项）：这些单位需重新签收");
 
     private static DateOnly LocalToday(TimeProvider time, TimeZoneInfo zone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);

@@ -7,7 +7,11 @@ namespace Supervisor.Infrastructure.Postgres;
 
 public sealed record ScanCounts(int Upcoming, int DueSoon, int DueToday, int Overdue, int Done);
 
-public sealed record ScanResult(DateTimeOffset AsOf, DateOnly LocalDate, bool WorkingDay, ScanCounts Counts, int RemindersOwed, IReadOnlyDictionary<int, int> OwedByLevel);
+public sealed record ScanResult(DateTimeOffset AsOf, DateOnly LocalDate, bool WorkingDay, ScanCounts Counts, int RemindersOwed, IReadOnlyDictionary<int, int> OwedByLevel)
+{
+    /// <summary>签收 reminders recorded by this pass: units that have not signed a task within Supervision:AcknowledgeWithinWorkingDays.</summary>
+    public int AcknowledgementRemindersOwed { get; init; }
+}
 
 /// <summary>
 /// The milestone scan: classifies every milestone as of an instant and records the reminders owed, in two set-based
@@ -165,6 +169,62 @@ public sealed class MilestoneScanStore(NpgsqlDataSource dataSource)
             }
         }
 
-        return new ScanResult(asOf, today, workingDay, counts, owed.Values.Sum(), owed);
+        var acknowledgementsOwed = workingDay ? await OweAcknowledgementsAsync(connection, asOf, today, zone, calendar, options, ct) : 0;
+        return new ScanResult(asOf, today, workingDay, counts, owed.Values.Sum(), owed) { AcknowledgementRemindersOwed = acknowledgementsOwed };
+    }
+
+    /// <summary>
+    /// 签收 reminders (Core's ReminderPolicy.AcknowledgementOwed, set-based): one per assignment (task, unit, assigned_at)
+    /// not signed by the end of its sign-by date, while the task has an open milestone. Signed means the unit has
+    /// acknowledged any milestone of the task. Paused tasks and paused units owe nothing. Assignments without a date
+    /// (stored before 签收 was followed up) are not chased.
+    /// </summary>
+    private static async Task<int> OweAcknowledgementsAsync(
+        NpgsqlConnection connection, DateTimeOffset asOf, DateOnly today, TimeZoneInfo zone, WorkingCalendar calendar, SupervisionOptions options, CancellationToken ct)
+    {
+        if (ReminderPolicy.LatestAssignmentOwed(today, calendar, options) is not { } latest)
+        {
+            return 0;
+        }
+
+        const string owe = """
+            select tu.task_id, tu.unit_id, tu.assigned_at
+            from task_units tu
+            join tasks t on t.id = tu.task_id
+            join units u on u.id = tu.unit_id
+            where tu.assigned_at < @assignedBefore
+              and t.paused_at is null and u.paused_at is null
+              and not exists (select 1 from acknowledgement_reminders r
+                              where r.task_id = tu.task_id and r.unit_id = tu.unit_id and r.assigned_at = tu.assigned_at)
+              and not exists (select 1 from acknowledgements a join milestones m on m.id = a.milestone_id
+                              where a.unit_id = tu.unit_id and m.task_id = tu.task_id)
+              and exists (select 1 from milestones m where m.task_id = tu.task_id and (m.completed_at is null or m.completed_at > @asOf))
+            """;
+        var rows = (await connection.QueryAsync<(long TaskId, long UnitId, DateTime AssignedAt)>(new CommandDefinition(
+            owe, new { assignedBefore = RatesStore.EndOfDay(latest, zone), asOf = asOf.ToUniversalTime() }, commandTimeout: 300, cancellationToken: ct))).ToList();
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        // The unique key (task, unit, assigned_at) keeps a second node scanning at the same moment from adding it twice.
+        const string insert = """
+            insert into acknowledgement_reminders (task_id, unit_id, assigned_at, local_date, created_at)
+            select r.task_id, r.unit_id, r.assigned_at, @today, @asOf
+            from unnest(@taskIds, @unitIds, @assignedAts) as r(task_id, unit_id, assigned_at)
+            on conflict (task_id, unit_id, assigned_at) do nothing
+            """;
+        return await connection.ExecuteAsync(new CommandDefinition(
+            insert,
+            new
+            {
+                today,
+                asOf = asOf.ToUniversalTime(),
+                taskIds = rows.Select(r => r.TaskId).ToArray(),
+                unitIds = rows.Select(r => r.UnitId).ToArray(),
+                assignedAts = rows.Select(r => DateTime.SpecifyKind(r.AssignedAt, DateTimeKind.Utc)).ToArray(),
+            },
+            commandTimeout: 300,
+            cancellationToken: ct));
     }
 }

@@ -18,7 +18,14 @@ public sealed record ImportSummary(
     int MilestonesRemoved,
     int UnitsCreated,
     int LeadersCreated,
-    int GroupsCreated);
+    int GroupsCreated)
+{
+    /// <summary>Task–unit pairs whose 签收 this import cleared: what the unit is asked to do changed.</summary>
+    public int SignaturesCleared { get; init; }
+
+    /// <summary>Units that must sign again for at least one task (their 签收 was cleared).</summary>
+    public int UnitsToSignAgain { get; init; }
+}
 
 /// <summary>
 /// Writes an assembled plan in one transaction. Re-importing the same plan (title + year) updates tasks by code and
@@ -90,7 +97,7 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
         var taskIdByCode = taskRows.ToDictionary(r => r.Code, r => r.Id, StringComparer.Ordinal);
         var taskIds = taskRows.Select(r => r.Id).ToArray();
 
-        await ReplaceLinksAsync(connection, tx, taskIds, tasks, taskIdByCode, unitIds, groupIds, leaderIds, ct);
+        var (signaturesCleared, unitsToSignAgain) = await ReplaceLinksAsync(connection, tx, taskIds, tasks, taskIdByCode, unitIds, groupIds, leaderIds, now, ct);
         var (created, updated, removed) = await SaveMilestonesAsync(connection, tx, taskIds, tasks, taskIdByCode, now, ct);
 
         var notInFile = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
@@ -108,7 +115,48 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
             removed,
             unitIds.Created,
             leaderIds.Created,
-            groupIds.Created);
+            groupIds.Created)
+        {
+            SignaturesCleared = signaturesCleared,
+            UnitsToSignAgain = unitsToSignAgain,
+        };
+    }
+
+    /// <summary>
+    /// For a preview, without writing: the task–unit pairs whose 签收 saving <paramref name="plan"/> would clear (the same
+    /// plan already stored, the unit signed, and what it is asked to do changed) and the distinct units among them.
+    /// </summary>
+    public async Task<(int Pairs, int Units)> SignaturesToClearAsync(AssembledPlan plan, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        const string sql = """
+            select t.code, u.name, tu.assignment_hash
+            from plans p
+            join tasks t on t.plan_id = p.id
+            join task_units tu on tu.task_id = t.id
+            join units u on u.id = tu.unit_id
+            where p.title = @Title and p.year = @Year and tu.assignment_hash is not null
+              and exists (select 1 from acknowledgements a join milestones m on m.id = a.milestone_id
+                          where a.unit_id = tu.unit_id and m.task_id = tu.task_id)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var signed = (await connection.QueryAsync<(string Code, string Unit, string Hash)>(new CommandDefinition(sql, new { plan.Title, plan.Year }, cancellationToken: ct))).ToList();
+        var asked = new Dictionary<(string, string), string>();
+        foreach (var task in plan.Tasks)
+        {
+            foreach (var unit in task.LeadUnits)
+            {
+                asked[(task.Source.Code, unit)] = AssignmentDigest.Of(task, "lead");
+            }
+
+            foreach (var unit in task.CoUnits)
+            {
+                asked.TryAdd((task.Source.Code, unit), AssignmentDigest.Of(task, "co"));
+            }
+        }
+
+        var cleared = signed.Where(s => asked.TryGetValue((s.Code, s.Unit), out var hash) && hash != s.Hash).ToList();
+        return (cleared.Count, cleared.Select(c => c.Unit).Distinct(StringComparer.Ordinal).Count());
     }
 
     private static string SectionKey(IEnumerable<string> path) => string.Join(" / ", path);
@@ -211,7 +259,13 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
             sql, new { aliases = pairs.Select(p => p.Alias).ToArray(), unitIds = pairs.Select(p => p.UnitId).ToArray() }, tx, cancellationToken: ct));
     }
 
-    private static async Task ReplaceLinksAsync(
+    /// <summary>
+    /// Replaces the tasks' units, groups and leaders. Each unit's assignment keeps its date (assigned_at) when what the unit
+    /// is asked to do is unchanged (<see cref="AssignmentDigest"/>); a new or changed one is dated now, and a changed one
+    /// loses the unit's 签收 of the task's milestones: the task is 待签收 for that unit again. Returns the pairs cleared
+    /// and the distinct units among them.
+    /// </summary>
+    private static async Task<(int Pairs, int Units)> ReplaceLinksAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction tx,
         long[] taskIds,
@@ -220,11 +274,23 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
         NameIds unitIds,
         NameIds groupIds,
         NameIds leaderIds,
+        DateTimeOffset now,
         CancellationToken ct)
     {
+        var before = (await connection.QueryAsync<(long TaskId, long UnitId, DateTime? AssignedAt, string? Hash)>(new CommandDefinition(
+                "select task_id, unit_id, assigned_at, assignment_hash from task_units where task_id = any(@taskIds)", new { taskIds }, tx, cancellationToken: ct)))
+            .ToDictionary(r => (r.TaskId, r.UnitId));
         var units = tasks.SelectMany(t =>
-            t.LeadUnits.Select((u, i) => (Task: taskIdByCode[t.Source.Code], Unit: unitIds[u], Role: "lead", Position: i))
-             .Concat(t.CoUnits.Select((u, i) => (Task: taskIdByCode[t.Source.Code], Unit: unitIds[u], Role: "co", Position: t.LeadUnits.Count + i))))
+            t.LeadUnits.Select((u, i) => (Task: taskIdByCode[t.Source.Code], Unit: unitIds[u], Role: "lead", Position: i, Hash: AssignmentDigest.Of(t, "lead")))
+             .Concat(t.CoUnits.Select((u, i) => (Task: taskIdByCode[t.Source.Code], Unit: unitIds[u], Role: "co", Position: t.LeadUnits.Count + i, Hash: AssignmentDigest.Of(t, "co")))))
+            .Select(u =>
+            {
+                // A row from before assignments were dated (no hash) adopts the digest without counting as a change.
+                var old = before.TryGetValue((u.Task, u.Unit), out var o) ? o : default((long, long, DateTime? AssignedAt, string? Hash)?);
+                var changed = old is { Hash: { } hash } && hash != u.Hash;
+                DateTime? assignedAt = old is null || changed ? now.UtcDateTime : old.Value.AssignedAt;
+                return (u.Task, u.Unit, u.Role, u.Position, u.Hash, AssignedAt: assignedAt, Changed: changed);
+            })
             .ToList();
         var groups = tasks.SelectMany(t => t.Source.UnitGroups.Distinct(StringComparer.Ordinal).Select((g, i) => (Task: taskIdByCode[t.Source.Code], Group: groupIds[g], Position: i))).ToList();
         var leaders = tasks.SelectMany(t => t.Source.Leaders.Distinct(StringComparer.Ordinal).Select((l, i) => (Task: taskIdByCode[t.Source.Code], Leader: leaderIds[l], Position: i))).ToList();
@@ -233,8 +299,8 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
             delete from task_units where task_id = any(@taskIds);
             delete from task_unit_groups where task_id = any(@taskIds);
             delete from task_leaders where task_id = any(@taskIds);
-            insert into task_units (task_id, unit_id, role, position)
-            select * from unnest(@unitTasks, @unitIds, @roles, @unitPositions);
+            insert into task_units (task_id, unit_id, role, position, assigned_at, assignment_hash)
+            select * from unnest(@unitTasks, @unitIds, @roles, @unitPositions, @assignedAts, @hashes);
             insert into task_unit_groups (task_id, group_id, position)
             select * from unnest(@groupTasks, @groupIds, @groupPositions);
             insert into task_leaders (task_id, leader_id, position)
@@ -249,6 +315,8 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
                 unitIds = units.Select(u => u.Unit).ToArray(),
                 roles = units.Select(u => u.Role).ToArray(),
                 unitPositions = units.Select(u => u.Position).ToArray(),
+                assignedAts = units.Select(u => u.AssignedAt).ToArray(),
+                hashes = units.Select(u => u.Hash).ToArray(),
                 groupTasks = groups.Select(g => g.Task).ToArray(),
                 groupIds = groups.Select(g => g.Group).ToArray(),
                 groupPositions = groups.Select(g => g.Position).ToArray(),
@@ -258,6 +326,22 @@ public sealed class PlanStore(NpgsqlDataSource dataSource)
             },
             tx,
             cancellationToken: ct));
+
+        var changed = units.Where(u => u.Changed).ToList();
+        if (changed.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        const string clear = """
+            delete from acknowledgements a
+            using milestones m, unnest(@tasks, @units) as c(task_id, unit_id)
+            where m.id = a.milestone_id and m.task_id = c.task_id and a.unit_id = c.unit_id
+            returning m.task_id, a.unit_id
+            """;
+        var cleared = (await connection.QueryAsync<(long TaskId, long UnitId)>(new CommandDefinition(
+            clear, new { tasks = changed.Select(c => c.Task).ToArray(), units = changed.Select(c => c.Unit).ToArray() }, tx, cancellationToken: ct))).ToList();
+        return (cleared.Distinct().Count(), cleared.Select(c => c.UnitId).Distinct().Count());
     }
 
     private static async Task<(int Created, int Updated, int Removed)> SaveMilestonesAsync(

@@ -13,7 +13,16 @@ public sealed record TaskLight(long TaskId, string Code, Light Light, bool Overd
 /// </summary>
 public sealed class RatesStore(NpgsqlDataSource dataSource)
 {
-    public async Task<IReadOnlyList<UnitRate>> ComputeAsync(DateOnly asOf, TimeZoneInfo zone, WorkingCalendar calendar, SupervisionOptions options, CancellationToken ct)
+    /// <summary>Over every plan.</summary>
+    /// <remarks>
+    /// With a plan id (the overload below), only that plan's tasks count and only units with a task in it are ranked. Without it
+    /// the filter folds away when the statement is planned with its parameters (a null plan makes both conditions
+    /// constant true), so the all-plans path keeps its index-only plan.
+    /// </remarks>
+    public Task<IReadOnlyList<UnitRate>> ComputeAsync(DateOnly asOf, TimeZoneInfo zone, WorkingCalendar calendar, SupervisionOptions options, CancellationToken ct) =>
+        ComputeAsync(asOf, zone, calendar, options, null, ct);
+
+    public async Task<IReadOnlyList<UnitRate>> ComputeAsync(DateOnly asOf, TimeZoneInfo zone, WorkingCalendar calendar, SupervisionOptions options, long? planId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
 
@@ -33,6 +42,7 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
                     count(*) filter (where due_date > @asOf and (completed_at is null or completed_at >= @endOfDay)) > 0 as due_soon
                 from milestones
                 where due_date <= @horizon
+                  and (@planId::bigint is null or task_id in (select id from tasks where plan_id = @planId))
                 group by task_id
             ),
             per_unit as (
@@ -48,6 +58,8 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
                    r.oldest_overdue::timestamp as oldestoverdue, coalesce(r.due_soon, false) as duesoon
             from units u
             left join per_unit r on r.unit_id = u.id
+            where @planId::bigint is null
+               or exists (select 1 from task_units tu join tasks t on t.id = tu.task_id where tu.unit_id = u.id and t.plan_id = @planId)
             """;
         var rows = await connection.QueryAsync<RateRow>(new CommandDefinition(
             sql,
@@ -57,6 +69,7 @@ public sealed class RatesStore(NpgsqlDataSource dataSource)
                 horizon = MilestoneScanStore.DueSoonHorizon(asOf, calendar, options),
                 endOfDay = EndOfDay(asOf, zone),
                 zone = zone.Id,
+                planId,
             },
             commandTimeout: 300,
             cancellationToken: ct));

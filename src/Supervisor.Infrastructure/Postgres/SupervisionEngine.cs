@@ -21,6 +21,10 @@ public sealed class SupervisionEngine(
     public async Task<IReadOnlyList<UnitRate>> RatesAsync(DateOnly asOf, CancellationToken ct) =>
         await rates.ComputeAsync(asOf, zone, await calendars.LoadAsync(ct), options.Value, ct);
 
+    /// <summary>Unit rates and ranking as of a local date over one plan's tasks (null: every plan).</summary>
+    public async Task<IReadOnlyList<UnitRate>> RatesAsync(DateOnly asOf, long? planId, CancellationToken ct) =>
+        await rates.ComputeAsync(asOf, zone, await calendars.LoadAsync(ct), options.Value, planId, ct);
+
     public async Task<IReadOnlyList<TaskLight>> TaskLightsAsync(DateOnly asOf, long? planId, CancellationToken ct) =>
         await rates.TaskLightsAsync(asOf, zone, await calendars.LoadAsync(ct), options.Value, planId, ct);
 

@@ -209,14 +209,27 @@ public static class DeliveryCommands
         var output = new Option<string?>("--out") { Description = "Write the HTML mail body to this file" };
         var xlsx = new Option<string?>("--xlsx") { Description = "Write the XLSX attachment (full tables) to this file" };
         var docx = new Option<string?>("--docx") { Description = "Write the 通报 as a Word document (公文 format, with the chart) to this file" };
-        var command = new Command("digest", "Build the office's 督查通报 (what supervision-digest queues) and write it; sends and queues nothing.") { asOf, output, xlsx, docx };
+        var plan = new Option<long?>("--plan") { Description = "Only this plan's tasks (its id, as `supervisor export plan` and the console show it); the title names the plan" };
+        var command = new Command("digest", "Build the office's 督查通报 (what supervision-digest queues) and write it; sends and queues nothing.") { asOf, output, xlsx, docx, plan };
         command.SetAction((parse, ct) => CliHost.RunAsync(
             async (services, token) =>
             {
                 var zone = services.GetRequiredService<TimeZoneInfo>();
                 var at = parse.GetValue(asOf) is { } text ? AsOf.Parse(text, zone) : services.GetRequiredService<TimeProvider>().GetUtcNow();
                 var composer = services.GetRequiredService<SupervisionDigestComposer>();
-                var digest = composer.Render(await composer.BuildAsync(at, token));
+                (long, string)? planNamed = null;
+                if (parse.GetValue(plan) is { } planId)
+                {
+                    var found = (await services.GetRequiredService<Supervisor.Infrastructure.Postgres.TaskQueries>().PlansAsync(token)).FirstOrDefault(p => p.Id == planId);
+                    if (found.Title is null)
+                    {
+                        throw new BadInputException($"--plan {planId}: no such plan");
+                    }
+
+                    planNamed = (planId, $"{found.Year} {found.Title}");
+                }
+
+                var digest = composer.Render(await composer.BuildAsync(at, planNamed, token));
                 var htmlPath = parse.GetValue(output);
                 var xlsxPath = parse.GetValue(xlsx);
                 var docxPath = parse.GetValue(docx);
@@ -225,7 +238,7 @@ public static class DeliveryCommands
                     // The mail shows the chart inline (cid:); beside the file it is a PNG the page links to.
                     var tongbao = services.GetRequiredService<TongbaoService>();
                     var png = Path.ChangeExtension(htmlPath, ".chart.png");
-                    await File.WriteAllBytesAsync(png, tongbao.Chart(await composer.BuildAsync(at, token)).ToPng(), token);
+                    await File.WriteAllBytesAsync(png, tongbao.Chart(await composer.BuildAsync(at, planNamed, token)).ToPng(), token);
                     var html = digest.Html.Replace("cid:" + TongbaoService.ChartContentId, Uri.EscapeDataString(Path.GetFileName(png)), StringComparison.Ordinal);
                     await File.WriteAllTextAsync(htmlPath, html, System.Text.Encoding.UTF8, token);
                     Console.WriteLine($"Wrote {htmlPath} ({digest.Subject}) and its chart {png}.");
@@ -233,7 +246,7 @@ public static class DeliveryCommands
 
                 if (docxPath is not null)
                 {
-                    var (fileName, bytes, issueLine) = await services.GetRequiredService<TongbaoService>().PreviewAsync(at, token);
+                    var (fileName, bytes, issueLine) = await services.GetRequiredService<TongbaoService>().PreviewAsync(at, planNamed, token);
                     await File.WriteAllBytesAsync(docxPath, bytes, token);
                     Console.WriteLine($"Wrote {docxPath} ({issueLine}; in the e-mail: {fileName}).");
                 }

@@ -30,7 +30,7 @@ public static class EngineCommands
                     var c = result.Counts;
                     Console.WriteLine($"As of {result.AsOf:yyyy-MM-dd HH:mm:ss zzz} (local date {result.LocalDate:yyyy-MM-dd}{(result.WorkingDay ? "" : ", not a working day: no reminders owed")})");
                     Console.WriteLine($"  upcoming {c.Upcoming}, due soon {c.DueSoon}, due today {c.DueToday}, overdue {c.Overdue}, done {c.Done}");
-                    Console.WriteLine($"  reminders owed: {result.RemindersOwed} (提醒 {result.OwedByLevel[1]}, 催办 {result.OwedByLevel[2]}, 督办 {result.OwedByLevel[3]})");
+                    Console.WriteLine($"  reminders owed: {result.RemindersOwed} (提醒 {result.OwedByLevel[1]}, 催办 {result.OwedByLevel[2]}, 督办 {result.OwedByLevel[3]}); 签收 reminders: {result.AcknowledgementRemindersOwed}");
                 }
 
                 return ExitCodes.Ok;
@@ -45,6 +45,7 @@ public static class EngineCommands
         counts = new { upcoming = result.Counts.Upcoming, dueSoon = result.Counts.DueSoon, dueToday = result.Counts.DueToday, overdue = result.Counts.Overdue, done = result.Counts.Done },
         remindersOwed = result.RemindersOwed,
         byLevel = new { remind = result.OwedByLevel[1], chase = result.OwedByLevel[2], escalate = result.OwedByLevel[3] },
+        acknowledgementReminders = result.AcknowledgementRemindersOwed,
     };
 
     public static Command Rates()
@@ -52,17 +53,26 @@ public static class EngineCommands
         var asOf = new Option<string?>("--as-of") { Description = "Rates as of the end of this date (default today)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var xlsx = new Option<string?>("--xlsx") { Description = "Also write the ranking to this .xlsx file" };
-        var command = new Command("rates", "Completion and on-time rates per unit, lights and ranking.") { asOf, json, xlsx };
+        var plan = new Option<long?>("--plan") { Description = "Only this plan's tasks (its id); the XLSX names the plan" };
+        var command = new Command("rates", "Completion and on-time rates per unit, lights and ranking.") { asOf, json, xlsx, plan };
         command.SetAction((parse, ct) => CliHost.RunAsync(
             async (services, token) =>
             {
                 var engine = services.GetRequiredService<SupervisionEngine>();
                 var date = parse.GetValue(asOf) is { } text ? AsOf.ParseDate(text, engine.Zone) : engine.LocalDate(services.GetRequiredService<TimeProvider>().GetUtcNow());
-                var rates = await engine.RatesAsync(date, token);
+                var planId = parse.GetValue(plan);
+                var planName = "全部方案";
+                if (planId is { } id)
+                {
+                    var found = (await services.GetRequiredService<TaskQueries>().PlansAsync(token)).FirstOrDefault(p => p.Id == id);
+                    planName = found.Title is null ? throw new BadInputException($"--plan {id}: no such plan") : $"{found.Year} {found.Title}";
+                }
+
+                var rates = await engine.RatesAsync(date, planId, token);
                 if (parse.GetValue(xlsx) is { } path)
                 {
                     await using var stream = File.Create(path);
-                    XlsxWriter.Write(stream, [RatesSheet.Of(date, rates)]);
+                    XlsxWriter.Write(stream, [RatesSheet.Of(date, rates, planName)]);
                 }
 
                 if (parse.GetValue(json))

@@ -130,7 +130,7 @@ public static class ImportCommands
 
         if (result.Summary is { } s)
         {
-            Console.WriteLine($"Saved plan #{s.PlanId} ({(s.PlanCreated ? "new" : "updated")}): tasks +{s.TasksCreated} ~{s.TasksUpdated}, milestones +{s.MilestonesCreated} ~{s.MilestonesUpdated} -{s.MilestonesRemoved}, new units {s.UnitsCreated}, new leaders {s.LeadersCreated}.");
+            Console.WriteLine($"Saved plan #{s.PlanId} ({(s.PlanCreated ? "new" : "updated")}): tasks +{s.TasksCreated} ~{s.TasksUpdated}, milestones +{s.MilestonesCreated} ~{s.MilestonesUpdated} -{s.MilestonesRemoved}, new units {s.UnitsCreated}, new leaders {s.LeadersCreated}; 签收 cleared for {s.SignaturesCleared} task-unit pair(s) of {s.UnitsToSignAgain} unit(s), who must sign again.");
             if (s.TasksNotInFile > 0)
             {
                 Console.WriteLine($"  {s.TasksNotInFile} task(s) of this plan are not in the file; they were kept.");

@@ -48,6 +48,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UnitQueries>();
         services.AddSingleton<TaskQueries>();
+        services.AddSingleton<AcknowledgementQueries>();
         services.AddSingleton<MilestoneQueries>();
         services.AddSingleton<MessageQueries>();
         services.AddSingleton<PauseStore>();

@@ -19,7 +19,8 @@ public sealed class MilestoneScanJob(SupervisionEngine engine) : ISupervisorJob
             ("dueToday", result.Counts.DueToday),
             ("overdue", result.Counts.Overdue),
             ("done", result.Counts.Done),
-            ("remindersOwed", result.RemindersOwed));
+            ("remindersOwed", result.RemindersOwed),
+            ("acknowledgementReminders", result.AcknowledgementRemindersOwed));
     }
 }
 

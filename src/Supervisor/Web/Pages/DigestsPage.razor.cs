@@ -13,11 +13,15 @@ public sealed partial class DigestsPage
 
     private const string DocxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
-    public sealed record View(IReadOnlyList<DigestIssue> Issues, TimeZoneInfo Zone) : IPageModel<DigestsPage>;
+    public sealed record View(IReadOnlyList<DigestIssue> Issues, TimeZoneInfo Zone) : IPageModel<DigestsPage>
+    {
+        public IReadOnlyList<(long Id, int Year, string Title)> Plans { get; init; } = [];
+    }
 
     public static void Map(RouteGroupBuilder pages)
     {
         pages.MapGet("/digests", ListAsync);
+        pages.MapGet("/digests/preview.docx", PreviewAsync);
         pages.MapGet("/digests/{id:long}", DigestPage.RenderAsync);
         pages.MapGet("/digests/{id:long}/tongbao.docx", DownloadAsync);
         pages.MapGet("/digests/{id:long}/draft.docx", DraftAsync);
@@ -26,8 +30,18 @@ public sealed partial class DigestsPage
         pages.MapGet("/tasks/{id:long}/notices/{reminderId:long}.docx", NoticeAsync);
     }
 
-    private static async Task<IResult> ListAsync(DigestIssueStore issues, TimeZoneInfo zone, CancellationToken ct) =>
-        Render.Page(new View(await issues.ListAsync(200, ct), zone));
+    private static async Task<IResult> ListAsync(DigestIssueStore issues, TaskQueries taskQueries, TimeZoneInfo zone, CancellationToken ct) =>
+        Render.Page(new View(await issues.ListAsync(200, ct), zone) { Plans = await taskQueries.PlansAsync(ct) });
+
+    /// <summary>This period's 通报 over one plan (or every plan), unnumbered: the office sees a plan's figures apart.</summary>
+    private static async Task<IResult> PreviewAsync(TongbaoService tongbao, TaskQueries taskQueries, TimeProvider time, string? plan, CancellationToken ct)
+    {
+        var plans = await taskQueries.PlansAsync(ct);
+        var planId = UnitsPage.PlanOf(plans, plan);
+        (long, string)? named = planId is { } id ? (id, PlanFilter.Label(plans, id)) : null;
+        var (fileName, docx, _) = await tongbao.PreviewAsync(time.GetUtcNow(), named, ct);
+        return Results.File(docx, DocxType, fileName);
+    }
 
     private static async Task<IResult> SaveAsync(long id, HttpContext http, DigestIssueStore issues, AuditLog audit, TimeProvider time, CancellationToken ct)
     {

@@ -113,7 +113,7 @@ public sealed partial class ImportPage
         var s = result.Summary!;
         await audit.WriteAsync(time.GetUtcNow(), PageContext.Actor(http), "plan.import", $"plan:{s.PlanId}", new { file = name, s.TasksCreated, s.TasksUpdated }, ct);
         return Render.Notice(
-            "导入完成", $"已导入：新增任务 {s.TasksCreated} 项，更新 {s.TasksUpdated} 项，新增时间节点 {s.MilestonesCreated} 个。", backHref: $"/tasks?plan={s.PlanId}", backLabel: "查看任务");
+            "导入完成", $"已导入：新增任务 {s.TasksCreated} 项，更新 {s.TasksUpdated} 项，新增时间节点 {s.MilestonesCreated} 个。" + (s.SignaturesCleared > 0 ? PlanImportService.ResignWarning(s.SignaturesCleared, s.UnitsToSignAgain) + "。" : ""), backHref: $"/tasks?plan={s.PlanId}", backLabel: "查看任务");
     }
 
     private static async Task<IResult> UnitsAsync(HttpContext http, PlanImportService imports, DirectoryStore directory, AuditLog audit, TimeProvider time, IOptions<Infrastructure.Delivery.Robots.RobotOptions> robots, CancellationToken ct)

@@ -16,6 +16,16 @@ public sealed partial class OverviewPage
         IReadOnlyList<TaskLight> TaskLights, IReadOnlyList<UnitRate> Rates, IReadOnlyList<UnreachableUnit> Unreachable,
         IReadOnlyList<TrendPoint> Trend, IReadOnlyList<JobHealth> Jobs, TimeZoneInfo Zone) : IPageModel<OverviewPage>
     {
+        public IReadOnlyList<(long Id, int Year, string Title)> Plans { get; init; } = [];
+
+        /// <summary>The plan the lights and units are filtered by; null = every plan.</summary>
+        public long? PlanId { get; init; }
+
+        /// <summary>未签收: task–unit pairs not signed for (a task counts once per unit that has not signed).</summary>
+        public int ToSign { get; init; }
+
+        public string PlanLabel => PlanFilter.Label(Plans, PlanId);
+
         /// <summary>办结 applications waiting for the office's review (待审核).</summary>
         public int PendingReviews { get; init; }
     }
@@ -23,12 +33,16 @@ public sealed partial class OverviewPage
     public static void Map(RouteGroupBuilder pages) => pages.MapGet("/", RenderAsync);
 
     private static async Task<IResult> RenderAsync(
-        TaskQueries taskQueries, JobRunStore runs, SupervisionEngine engine, JobControl jobs, TimeProvider time, TimeZoneInfo zone, ReachabilityStore reachability, ReviewStore reviews, CancellationToken ct)
+        TaskQueries taskQueries, JobRunStore runs, SupervisionEngine engine, JobControl jobs, TimeProvider time, TimeZoneInfo zone, ReachabilityStore reachability,
+        ReviewStore reviews, AcknowledgementQueries acknowledgements, string? plan, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
         var totals = await taskQueries.TotalsAsync(ct);
-        var rates = await engine.RatesAsync(today, ct);
-        var lights = await engine.TaskLightsAsync(today, null, ct);
+        var plans = await taskQueries.PlansAsync(ct);
+        var planId = UnitsPage.PlanOf(plans, plan);
+        var rates = await engine.RatesAsync(today, planId, ct);
+        var lights = await engine.TaskLightsAsync(today, planId, ct);
+        var toSign = (await acknowledgements.UnsignedAsync(planId, null, ct)).Count;
 
         // Units no channel reaches: their reminders would only show up as gaps in the 通报; the office fixes the directory.
         var unreachable = await reachability.UnreachableUnitsAsync(ct);
@@ -40,6 +54,9 @@ public sealed partial class OverviewPage
             health.Add(new JobHealth(job, await runs.JobFailuresSinceAsync(job.Name, since, ct)));
         }
 
-        return Render.Page(new View(today, totals, lights, rates, unreachable, trend, health, zone) { PendingReviews = await reviews.PendingCountAsync(ct) });
+        return Render.Page(new View(today, totals, lights, rates, unreachable, trend, health, zone)
+        {
+            Plans = plans, PlanId = planId, ToSign = toSign, PendingReviews = await reviews.PendingCountAsync(ct),
+        });
     }
 }

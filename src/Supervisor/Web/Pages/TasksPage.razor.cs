@@ -10,7 +10,11 @@ namespace Supervisor.Web.Pages;
 public sealed partial class TasksPage
 {
     /// <summary>The filter as asked, echoed back into the form.</summary>
-    public sealed record Query(string? Plan, string? Section, string? Unit, string? Leader, string? Light, string? Overdue, string? Q);
+    public sealed record Query(string? Plan, string? Section, string? Unit, string? Leader, string? Light, string? Overdue, string? Q)
+    {
+        /// <summary>"1": only tasks a unit (the unit filter's, or any) has not signed for.</summary>
+        public string? NotSigned { get; init; }
+    }
 
     public sealed record View(
         Query Asked, IReadOnlyList<TaskInfo> Tasks, IReadOnlyDictionary<long, TaskLight> Lights, IReadOnlyList<(long Id, int Year, string Title)> Plans,
@@ -18,6 +22,9 @@ public sealed partial class TasksPage
     {
         /// <summary>Where each task stands by its most urgent open milestone (overdue said as everywhere); absent: nothing open.</summary>
         public required IReadOnlyDictionary<long, (string Text, bool Overdue)> Standings { get; init; }
+
+        /// <summary>未签收: the units that have not signed for each task (tasks every unit signed for are absent).</summary>
+        public IReadOnlyDictionary<long, IReadOnlyList<string>> ToSign { get; init; } = new Dictionary<long, IReadOnlyList<string>>();
     }
 
     public static void Map(RouteGroupBuilder pages)
@@ -31,19 +38,27 @@ public sealed partial class TasksPage
     }
 
     private static async Task<IResult> ListAsync(
-        TaskQueries taskQueries, UnitQueries unitQueries, MilestoneQueries milestoneQueries, CalendarStore calendars, SupervisionEngine engine, TimeProvider time,
-        string? plan, string? section, string? unit, string? leader, string? light, string? overdue, string? q, CancellationToken ct)
+        TaskQueries taskQueries, UnitQueries unitQueries, MilestoneQueries milestoneQueries, AcknowledgementQueries acknowledgements, CalendarStore calendars, SupervisionEngine engine, TimeProvider time,
+        string? plan, string? section, string? unit, string? leader, string? light, string? overdue, string? q, string? unsigned, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
         var filter = new TaskFilter(PageContext.Id(plan), PageContext.Text(section), PageContext.Id(unit), PageContext.Id(leader), PageContext.Text(q));
         var lights = (await engine.TaskLightsAsync(today, null, ct)).ToDictionary(l => l.TaskId);
+        var units = await unitQueries.UnitsAsync(ct);
+        var names = units.ToDictionary(u => u.Id, u => u.Name);
+        var toSign = (await acknowledgements.UnsignedAsync(filter.PlanId, null, ct))
+            .GroupBy(u => u.TaskId)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(u => names.GetValueOrDefault(u.UnitId) ?? "").ToList());
+        var unsignedBy = unsigned == "1" && filter.UnitId is { } unitId && names.TryGetValue(unitId, out var unitName) ? unitName : null;
         var tasks = (await taskQueries.TasksAsync(filter, ct))
             .Where(t => string.IsNullOrEmpty(light) || (lights.TryGetValue(t.Id, out var l) && l.Light.ToString().Equals(light, StringComparison.OrdinalIgnoreCase)))
             .Where(t => overdue != "1" || (lights.TryGetValue(t.Id, out var l) && l.Overdue))
+            .Where(t => unsigned != "1" || (toSign.TryGetValue(t.Id, out var who) && (unsignedBy is null || who.Contains(unsignedBy))))
             .ToList();
         return Render.Page(new View(
-            new Query(plan, section, unit, leader, light, overdue, q), tasks, lights, await taskQueries.PlansAsync(ct), await unitQueries.UnitsAsync(ct), await taskQueries.LeadersAsync(ct))
+            new Query(plan, section, unit, leader, light, overdue, q) { NotSigned = unsigned }, tasks, lights, await taskQueries.PlansAsync(ct), units, await taskQueries.LeadersAsync(ct))
         {
+            ToSign = toSign,
             Standings = await StandingsAsync(milestoneQueries, calendars, today, ct),
         });
     }
@@ -62,20 +77,23 @@ public sealed partial class TasksPage
             });
     }
 
-    private static async Task<IResult> OverdueAsync(TaskQueries taskQueries, MilestoneQueries milestoneQueries, CalendarStore calendars, SupervisionEngine engine, TimeProvider time, CancellationToken ct)
+    /// <summary>The overdue list, optionally of one plan; every row names its plan (方案).</summary>
+    private static async Task<IResult> OverdueAsync(
+        TaskQueries taskQueries, MilestoneQueries milestoneQueries, CalendarStore calendars, SupervisionEngine engine, TimeProvider time, string? plan, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
         var calendar = await calendars.LoadAsync(ct);
-        var tasks = (await taskQueries.TasksAsync(new TaskFilter(null, null, null, null, null), ct)).ToDictionary(t => t.Id);
-        var overdue = await milestoneQueries.MilestonesAsync(today, openOnly: true, ct);
-        var sheet = new XlsxSheet($"逾期清单{today:yyyyMMdd}", ["任务编号", "任务", "时间节点", "完成时限", "原完成时限", "逾期情况", "逾期天数", "逾期工作日", "牵头单位", "责任领导", "最新进度"],
+        var planId = UnitsPage.PlanOf(await taskQueries.PlansAsync(ct), plan);
+        var tasks = (await taskQueries.TasksAsync(new TaskFilter(planId, null, null, null, null), ct)).ToDictionary(t => t.Id);
+        var overdue = (await milestoneQueries.MilestonesAsync(today, openOnly: true, ct)).Where(m => tasks.ContainsKey(m.TaskId)).ToList();
+        var sheet = new XlsxSheet($"逾期清单{today:yyyyMMdd}", ["方案", "任务编号", "任务", "时间节点", "完成时限", "原完成时限", "逾期情况", "逾期天数", "逾期工作日", "牵头单位", "责任领导", "最新进度"],
             overdue.Select(m => (IReadOnlyList<object?>)
             [
-                m.TaskCode, m.TaskTitle, m.Title, Format.Date(m.DueDate), Format.Date(m.OriginalDueDate), Format.Standing(m, today, calendar),
+                $"{tasks[m.TaskId].PlanYear} {tasks[m.TaskId].PlanTitle}", m.TaskCode, m.TaskTitle, m.Title, Format.Date(m.DueDate), Format.Date(m.OriginalDueDate), Format.Standing(m, today, calendar),
                 today.DayNumber - DateOnly.FromDateTime(m.DueDate).DayNumber, calendar.WorkingDaysBetween(DateOnly.FromDateTime(m.DueDate), today),
                 tasks.GetValueOrDefault(m.TaskId)?.LeadUnits, tasks.GetValueOrDefault(m.TaskId)?.Leaders, m.LatestPercent is { } p ? $"{p}%" : null,
             ]));
-        return Results.File(XlsxWriter.ToBytes([sheet]), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"overdue-{today:yyyyMMdd}.xlsx");
+        return Results.File(XlsxWriter.ToBytes([sheet]), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"overdue-{today:yyyyMMdd}{(planId is { } id ? $"-plan{id}" : "")}.xlsx");
     }
 
     /// <summary>A milestone marked done by mistake is open again; the audit log keeps who, why and the old completion.</summary>

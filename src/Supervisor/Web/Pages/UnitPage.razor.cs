@@ -13,9 +13,12 @@ public sealed partial class UnitPage
     {
         /// <summary>Today and the calendar, for where each milestone stands (<see cref="Format.Standing"/>).</summary>
         public required (DateOnly Today, Core.Calendar.WorkingCalendar Calendar) Clock { get; init; }
+
+        /// <summary>未签收: the unit's tasks with an open milestone it has not signed for.</summary>
+        public IReadOnlySet<long> ToSign { get; init; } = new HashSet<long>();
     }
 
-    internal static async Task<IResult> RenderAsync(long id, HttpContext http, UnitQueries unitQueries, TaskQueries taskQueries, MilestoneQueries milestoneQueries, MessageQueries messageQueries, UnitTokenStore tokens, SupervisionEngine engine, CalendarStore calendars, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
+    internal static async Task<IResult> RenderAsync(long id, HttpContext http, UnitQueries unitQueries, TaskQueries taskQueries, MilestoneQueries milestoneQueries, MessageQueries messageQueries, UnitTokenStore tokens, SupervisionEngine engine, AcknowledgementQueries acknowledgements, CalendarStore calendars, TimeProvider time, TimeZoneInfo zone, CancellationToken ct)
     {
         var unit = await unitQueries.UnitAsync(id, ct);
         if (unit is null)
@@ -31,6 +34,7 @@ public sealed partial class UnitPage
             await messageQueries.MessagesAsync(null, null, null, id, null, 200, ct), time.GetUtcNow().UtcDateTime, zone)
         {
             Clock = (today, await calendars.LoadAsync(ct)),
+            ToSign = (await acknowledgements.UnsignedAsync(null, id, ct)).Select(u => u.TaskId).ToHashSet(),
         });
     }
 }

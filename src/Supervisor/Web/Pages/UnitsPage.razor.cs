@@ -13,10 +13,16 @@ public sealed partial class UnitsPage
     private static readonly (string Key, string Label)[] Columns =
     [
         ("rank", "排名"), ("name", "单位"), ("due", "应完成"), ("ontime", Labels.OnTime), ("late", "逾期完成"), ("overdue", "逾期未完成"),
-        ("completion", Labels.CompletionRate), ("ontimerate", Labels.OnTimeRate), ("worst", "最长逾期(工作日)"), ("light", "灯"),
+        ("completion", Labels.CompletionRate), ("ontimerate", Labels.OnTimeRate), ("worst", "最长逾期(工作日)"), ("light", "灯"), ("unsigned", "未签收"),
     ];
 
-    public sealed record View(DateOnly Today, IReadOnlyList<UnitRate> Rates, string Sort, bool Descending) : IPageModel<UnitsPage>;
+    /// <summary><paramref name="ToSign"/>: 未签收 per unit (tasks it has not signed for), of the plan shown.</summary>
+    public sealed record View(
+        DateOnly Today, IReadOnlyList<UnitRate> Rates, string Sort, bool Descending, IReadOnlyList<(long Id, int Year, string Title)> Plans, long? PlanId,
+        IReadOnlyDictionary<long, int> ToSign) : IPageModel<UnitsPage>
+    {
+        public string PlanLabel => PlanFilter.Label(Plans, PlanId);
+    }
 
     public static void Map(RouteGroupBuilder pages)
     {
@@ -27,10 +33,11 @@ public sealed partial class UnitsPage
         pages.MapPost("/tokens/{id:long}/revoke", RevokeTokenAsync).RequireAuthorization(ConsolePolicies.Admin);
     }
 
-    public static IEnumerable<UnitRate> Sort(IEnumerable<UnitRate> rates, string? sort, bool desc)
+    public static IEnumerable<UnitRate> Sort(IEnumerable<UnitRate> rates, string? sort, bool desc, IReadOnlyDictionary<long, int>? toSign = null)
     {
         Func<UnitRate, object?> key = sort switch
         {
+            "unsigned" => r => toSign?.GetValueOrDefault(r.UnitId) ?? 0,
             "name" => r => r.Unit,
             "due" => r => r.Lead.Due,
             "ontime" => r => r.Lead.OnTime,
@@ -45,19 +52,29 @@ public sealed partial class UnitsPage
         return desc ? rates.OrderByDescending(key).ThenBy(r => r.Rank) : rates.OrderBy(key).ThenBy(r => r.Rank);
     }
 
-    private static async Task<IResult> ListAsync(SupervisionEngine engine, TimeProvider time, string? sort, string? dir, CancellationToken ct)
+    private static async Task<IResult> ListAsync(
+        SupervisionEngine engine, TaskQueries taskQueries, AcknowledgementQueries acknowledgements, TimeProvider time, string? sort, string? dir, string? plan, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
         var desc = dir == "desc";
-        var rates = Sort(await engine.RatesAsync(today, ct), sort, desc).ToList();
-        return Render.Page(new View(today, rates, Columns.Any(c => c.Key == sort) ? sort! : "rank", desc));
+        var plans = await taskQueries.PlansAsync(ct);
+        var planId = PlanOf(plans, plan);
+        var toSign = await acknowledgements.CountByUnitAsync(planId, ct);
+        var rates = Sort(await engine.RatesAsync(today, planId, ct), sort, desc, toSign).ToList();
+        return Render.Page(new View(today, rates, Columns.Any(c => c.Key == sort) ? sort! : "rank", desc, plans, planId, toSign));
     }
 
-    private static async Task<IResult> ExportAsync(SupervisionEngine engine, TimeProvider time, CancellationToken ct)
+    /// <summary>The plan asked for, if it exists (an unknown id shows every plan rather than an empty page).</summary>
+    internal static long? PlanOf(IReadOnlyList<(long Id, int Year, string Title)> plans, string? plan) =>
+        PageContext.Id(plan) is { } id && plans.Any(p => p.Id == id) ? id : null;
+
+    private static async Task<IResult> ExportAsync(SupervisionEngine engine, TaskQueries taskQueries, TimeProvider time, string? plan, CancellationToken ct)
     {
         var today = PageContext.Today(engine, time);
-        var bytes = XlsxWriter.ToBytes([RatesSheet.Of(today, await engine.RatesAsync(today, ct))]);
-        return Results.File(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"units-{today:yyyyMMdd}.xlsx");
+        var plans = await taskQueries.PlansAsync(ct);
+        var planId = PlanOf(plans, plan);
+        var bytes = XlsxWriter.ToBytes([RatesSheet.Of(today, await engine.RatesAsync(today, planId, ct), PlanFilter.Label(plans, planId))]);
+        return Results.File(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"units-{today:yyyyMMdd}{(planId is { } id ? $"-plan{id}" : "")}.xlsx");
     }
 
     private static async Task<IResult> RevokeTokenAsync(long id, HttpContext http, UnitTokenStore tokens, TimeProvider time, CancellationToken ct) =>
