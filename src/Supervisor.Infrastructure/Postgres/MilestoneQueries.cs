@@ -63,6 +63,18 @@ public sealed class MilestoneQueries(NpgsqlDataSource dataSource)
             order by m.due_date, t.position, m.key
             """, new { dueBefore, openOnly }, ct);
 
+    /// <summary>
+    /// Each task's most urgent open milestone: the earliest due, one waiting for review (待审核) only when nothing else is
+    /// open — where the task list says a task stands. One row per task with an open milestone, picked in the database.
+    /// </summary>
+    public async Task<IReadOnlyList<MilestoneInfo>> MostUrgentOpenPerTaskAsync(CancellationToken ct) =>
+        await dataSource.ListAsync<MilestoneInfo>($"""
+            select distinct on (m.task_id) {MilestoneColumns}, exists (select 1 from acknowledgements a where a.milestone_id = m.id) as Acknowledged, {ReviewColumns}
+            from milestones m join tasks t on t.id = m.task_id {ReviewJoin}
+            where m.status = 'open'
+            order by m.task_id, ca.state is not distinct from 'pending', m.due_date, m.key
+            """, new { }, ct);
+
     public async Task<MilestoneInfo?> MilestoneAsync(long id, CancellationToken ct) =>
         (await dataSource.ListAsync<MilestoneInfo>($"""
             select {MilestoneColumns}, exists (select 1 from acknowledgements a where a.milestone_id = m.id) as Acknowledged, {ReviewColumns}

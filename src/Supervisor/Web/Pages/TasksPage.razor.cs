@@ -68,13 +68,8 @@ public sealed partial class TasksPage
         MilestoneQueries milestoneQueries, CalendarStore calendars, DateOnly today, CancellationToken ct)
     {
         var calendar = await calendars.LoadAsync(ct);
-        return (await milestoneQueries.MilestonesAsync(null, openOnly: true, ct))
-            .GroupBy(m => m.TaskId)
-            .ToDictionary(g => g.Key, g =>
-            {
-                var first = g.OrderBy(m => m.ReviewState == "pending").ThenBy(m => m.DueDate).First();
-                return (Format.Standing(first, today, calendar), first.ReviewState != "pending" && DateOnly.FromDateTime(first.DueDate) < today);
-            });
+        return (await milestoneQueries.MostUrgentOpenPerTaskAsync(ct)).ToDictionary(
+            m => m.TaskId, m => (Format.Standing(m, today, calendar), m.ReviewState != "pending" && DateOnly.FromDateTime(m.DueDate) < today));
     }
 
     /// <summary>The overdue list, optionally of one plan; every row names its plan (方案).</summary>
