@@ -52,48 +52,86 @@ public sealed partial class Dispatcher(
         var calendar = await calendars.LoadAsync(ct);
         int claimed = 0, sent = 0, retrying = 0, dead = 0, held = 0;
 
-        // The next batch is claimed while the current one is being sent, so the claim (the heaviest statement: it reads
-        // the bodies) is off the senders' path. Acks stay in order, one batch at a time: a worker killed mid-batch still
-        // leaves at most one batch sent but unacknowledged (the batch claimed ahead has sent nothing yet).
+        // A pipeline with the guarantees of one batch at a time. Messages are claimed Delivery:BatchSize at a time, the
+        // next batch while the current one is being sent (the claim reads the bodies: the heaviest statement). They are
+        // sent in halves, and a half's ack runs while the next half is sent, never further ahead: a worker killed at any
+        // point leaves at most one batch's worth sent but unacknowledged, as before. What was claimed and not sent when
+        // the pass ends early is handed back at once instead of waiting out its lease.
+        var chunkSize = Math.Max(1, delivery.Value.BatchSize / 2);
+        var overlapAcks = 2 * chunkSize <= delivery.Value.BatchSize;
+        var queue = new Queue<(OutboxMessage Message, DateTimeOffset LeaseEnd)>();
         Task<ClaimedBatch>? ahead = ClaimAsync(worker, time, ct);
+        Task? acking = null;
         try
         {
-            while (true)
+            while (!ct.IsCancellationRequested)
             {
-                var batch = await ahead;
-                if (batch.Messages.Count == 0)
+                if (queue.Count < chunkSize && ahead is not null)
                 {
+                    var next = await ahead;
                     ahead = null;
-                    break;
+                    foreach (var m in next.Messages)
+                    {
+                        queue.Enqueue((m, next.LeaseEnd));
+                    }
+
+                    if (next.Messages.Count > 0)
+                    {
+                        // Whatever waited too long is renewed first: the claim below would otherwise take it again.
+                        queue = new Queue<(OutboxMessage Message, DateTimeOffset LeaseEnd)>(await RenewIfKeptWaitingAsync(worker, [.. queue], time, ct));
+
+                        // Not cancellable once started: a claim cancelled after it took its rows would leave them leased to
+                        // a pass that does not know; finished, it is handed back below if the pass ends first.
+                        ahead = ClaimAsync(worker, time, CancellationToken.None);
+                    }
                 }
 
-                if (ct.IsCancellationRequested)
+                if (queue.Count == 0)
                 {
                     break;
                 }
 
-                batch = await RenewIfKeptWaitingAsync(worker, batch, time, ct);
-                claimed += batch.Messages.Count;
+                var chunk = new List<(OutboxMessage Message, DateTimeOffset LeaseEnd)>(Math.Min(chunkSize, queue.Count));
+                while (chunk.Count < chunkSize && queue.TryDequeue(out var item))
+                {
+                    chunk.Add(item);
+                }
 
-                // Not cancellable once started: a claim cancelled after it took its rows would leave them leased to
-                // nobody who knows; finished, it is handed back below if the pass ends first.
-                ahead = ClaimAsync(worker, time, CancellationToken.None);
-                var acks = await ProcessAsync(batch, worker, time, calendar, ct);
-                await AckWithRetryAsync(worker, acks, batch.LeaseEnd, time);
+                chunk = await RenewIfKeptWaitingAsync(worker, chunk, time, ct);
+                if (chunk.Count == 0)
+                {
+                    continue;
+                }
+
+                claimed += chunk.Count;
+                var acks = await ProcessAsync(chunk.ConvertAll(c => c.Message), worker, acking, time, calendar, ct);
+                if (acking is not null)
+                {
+                    await acking;
+                }
+
+                acking = AckWithRetryAsync(worker, acks, chunk.Min(c => c.LeaseEnd), time);
+                if (!overlapAcks)
+                {
+                    await acking;
+                }
+
                 sent += acks.Count(a => a.Ack.State == "sent");
                 retrying += acks.Count(a => a.Ack.State == "failed");
                 dead += acks.Count(a => a.Ack.State == "dead");
                 held += acks.Count(a => a.Ack.State == "held");
             }
+
+            if (acking is not null)
+            {
+                var last = acking;
+                acking = null;
+                await last;
+            }
         }
         finally
         {
-            // Leaving early (stopped, or the database went away): a batch claimed and never sent is handed back at once
-            // instead of waiting out its lease.
-            if (ahead is not null)
-            {
-                await ReleaseAheadAsync(worker, ahead);
-            }
+            await LeaveAsync(worker, acking, queue.Select(q => q.Message.Id), ahead);
         }
 
         return new DispatchResult(composed.Messages, claimed, sent, retrying, dead, held);
@@ -101,47 +139,61 @@ public sealed partial class Dispatcher(
 
     private sealed record ClaimedBatch(IReadOnlyList<OutboxMessage> Messages, DateTimeOffset LeaseEnd);
 
-    /// <summary>
-    /// A batch claimed ahead and kept waiting by a slow batch before it gets its lease renewed before anything is sent
-    /// (and before the next claim, which would otherwise find its expired lease), and a message whose lease ran out
-    /// meanwhile and that another worker took is left to that worker.
-    /// </summary>
-    private async Task<ClaimedBatch> RenewIfKeptWaitingAsync(string worker, ClaimedBatch batch, TimeProvider time, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var lease = delivery.Value.Lease;
-        if (batch.LeaseEnd - now >= lease - (lease / 10))
-        {
-            return batch;
-        }
-
-        var owned = await outbox.RenewLeaseAsync(worker, batch.Messages.Select(m => m.Id).ToArray(), now + lease, ct);
-        return new ClaimedBatch(batch.Messages.Where(m => owned.Contains(m.Id)).ToList(), now + lease);
-    }
-
     private async Task<ClaimedBatch> ClaimAsync(string worker, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         return new ClaimedBatch(await outbox.ClaimAsync(worker, now, delivery.Value.Lease, delivery.Value.BatchSize, ct), now + delivery.Value.Lease);
     }
 
-    private async Task ReleaseAheadAsync(string worker, Task<ClaimedBatch> ahead)
+    /// <summary>
+    /// Messages claimed ahead and kept waiting (by a slow provider, say) get their lease renewed before anything is sent
+    /// and before the next claim, which would otherwise find the expired lease; a message whose lease ran out meanwhile
+    /// and that another worker took is left to that worker. Returns what may be sent and until when it is leased.
+    /// </summary>
+    private async Task<List<(OutboxMessage Message, DateTimeOffset LeaseEnd)>> RenewIfKeptWaitingAsync(
+        string worker, List<(OutboxMessage Message, DateTimeOffset LeaseEnd)> claimed, TimeProvider time, CancellationToken ct)
     {
+        var now = time.GetUtcNow();
+        var lease = delivery.Value.Lease;
+        if (claimed.Count == 0 || claimed.Min(c => c.LeaseEnd) - now >= lease - (lease / 10))
+        {
+            return claimed;
+        }
+
+        var owned = await outbox.RenewLeaseAsync(worker, claimed.Select(c => c.Message.Id).ToArray(), now + lease, ct);
+        return claimed.Where(c => owned.Contains(c.Message.Id)).Select(c => (c.Message, now + lease)).ToList();
+    }
+
+    /// <summary>
+    /// The pass ends early (stopped, or the database went away): the ack in flight is finished (those messages have
+    /// left), and what was claimed but not sent is handed back.
+    /// </summary>
+    private async Task LeaveAsync(string worker, Task? acking, IEnumerable<long> unsent, Task<ClaimedBatch>? ahead)
+    {
+        var ids = unsent.ToList();
         try
         {
-            var batch = await ahead;
-            if (batch.Messages.Count > 0)
+            if (acking is not null)
             {
-                await outbox.ReleaseAsync(worker, batch.Messages.Select(m => m.Id).ToArray(), CancellationToken.None);
+                await acking;
+            }
+
+            if (ahead is not null)
+            {
+                ids.AddRange((await ahead).Messages.Select(m => m.Id));
+            }
+
+            if (ids.Count > 0)
+            {
+                await outbox.ReleaseAsync(worker, [.. ids], CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
         {
-            // Not claimed after all, or not released: either way its lease runs out and another pass sends it.
-            LogReleaseFailed(logger, ex.Message);
+            // Not handed back: their leases run out and another pass sends them.
+            LogReleaseFailed(logger, ids.Count, ex.Message);
         }
     }
-
 
     /// <summary>
     /// The batch is sent; only the ack remains. If the database is away (a restart, a fail-over), keep retrying the ack
@@ -173,16 +225,21 @@ public sealed partial class Dispatcher(
     }
 
     private async Task<List<(OutboxMessage Message, MessageAck Ack)>> ProcessAsync(
-        ClaimedBatch claimed, string worker, TimeProvider time, Core.Calendar.WorkingCalendar calendar, CancellationToken ct)
+        List<OutboxMessage> batch, string worker, Task? previousAck, TimeProvider time, Core.Calendar.WorkingCalendar calendar, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var batch = claimed.Messages;
         var acks = new System.Collections.Concurrent.ConcurrentBag<(OutboxMessage, MessageAck)>();
         var toSend = new List<OutboxMessage>();
         var robotPosts = new List<OutboxMessage>();
         var o = smsOptions.Value;
         var quiet = new QuietHours(o.QuietHoursStart, o.QuietHoursEnd);
         var smsMessages = batch.Where(m => m.Channel == Channels.Sms).ToList();
+        if (smsMessages.Count > 0 && previousAck is not null)
+        {
+            // The daily cap counts texts acknowledged as sent: the previous half's must be in.
+            await previousAck;
+        }
+
         var sentToday = smsMessages.Count == 0 ? [] : await outbox.SmsSentOnAsync(smsMessages.Select(m => m.Address).Distinct().ToList(), LocalDate(now), ct);
         foreach (var m in batch)
         {
@@ -350,8 +407,8 @@ public sealed partial class Dispatcher(
 
     public void Dispose() => _smsRate.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch claimed ahead could not be handed back ({Error}); it is sent once its lease runs out")]
-    private static partial void LogReleaseFailed(ILogger logger, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} claimed messages could not be handed back ({Error}); they are sent once their lease runs out")]
+    private static partial void LogReleaseFailed(ILogger logger, int count, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ack of {Count} sent messages failed ({Error}); retrying in {Seconds} s")]
     private static partial void LogAckRetry(ILogger logger, int count, string error, double seconds);
