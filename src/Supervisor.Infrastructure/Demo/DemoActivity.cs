@@ -155,7 +155,7 @@ public sealed class DemoActivity(
     }
 
     /// <summary>
-    /// The trend needs history: a snapshot for each of the last twelve weeks and for yesterday, inside the plan year,
+    /// The trend needs history: a snapshot for yesterday and each of the twelve weeks before, from the plan year's start,
     /// computed by the engine as of that day (backdated completions count on their day); days already snapshotted are kept.
     /// </summary>
     private async Task<int> SnapshotsAsync(int year, DateOnly today, CancellationToken ct)
@@ -163,7 +163,7 @@ public sealed class DemoActivity(
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var taken = (await connection.QueryAsync<DateTime>(new CommandDefinition("select distinct snapshot_date::timestamp from unit_rate_snapshots", cancellationToken: ct)))
             .Select(DateOnly.FromDateTime).ToHashSet();
-        var days = Enumerable.Range(0, 13).Select(w => today.AddDays(-1 - (7 * w))).Where(d => d.Year == year && !taken.Contains(d)).Order().ToList();
+        var days = Enumerable.Range(0, 13).Select(w => today.AddDays(-1 - (7 * w))).Where(d => d >= new DateOnly(year, 1, 1) && !taken.Contains(d)).Order().ToList();
         foreach (var day in days)
         {
             await engine.SnapshotAsync(day, ct);
