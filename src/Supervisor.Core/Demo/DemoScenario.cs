@@ -234,11 +234,11 @@ public static class DemoScenario
 
     /// <summary>
     /// A report at <paramref name="day"/>: near 序时进度 (ahead for a prompt unit, behind for one that is behind), in fives;
-    /// 100% once the task's work is done; a co unit speaks of its own part.
+    /// 100% once the task's work is done (or its deadline passed, for a unit that is not behind); a co unit speaks of its own part.
     /// </summary>
     private static DemoReport Report(DemoMilestone m, long unit, Habit habit, DateOnly day, DateTimeOffset at, int planYear, bool taskDone, bool co)
     {
-        if (taskDone)
+        if (taskDone || (habit != Habit.Behind && m.TaskDeadline is { } deadline && day >= deadline))
         {
             return new DemoReport(m.Id, unit, 100, "任务已完成，持续巩固成效，按季度报送进展。", at);
         }
