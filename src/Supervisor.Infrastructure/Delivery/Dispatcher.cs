@@ -51,26 +51,97 @@ public sealed partial class Dispatcher(
         var composed = await composer.ComposeAsync(time.GetUtcNow(), ReminderComposer.EscalationOnly, ct);
         var calendar = await calendars.LoadAsync(ct);
         int claimed = 0, sent = 0, retrying = 0, dead = 0, held = 0;
-        while (!ct.IsCancellationRequested)
-        {
-            var now = time.GetUtcNow();
-            var batch = await outbox.ClaimAsync(worker, now, delivery.Value.Lease, delivery.Value.BatchSize, ct);
-            if (batch.Count == 0)
-            {
-                break;
-            }
 
-            claimed += batch.Count;
-            var acks = await ProcessAsync(batch, worker, now, time, calendar, ct);
-            await AckWithRetryAsync(worker, acks, now + delivery.Value.Lease, time, ct);
-            sent += acks.Count(a => a.Ack.State == "sent");
-            retrying += acks.Count(a => a.Ack.State == "failed");
-            dead += acks.Count(a => a.Ack.State == "dead");
-            held += acks.Count(a => a.Ack.State == "held");
+        // The next batch is claimed while the current one is being sent, so the claim (the heaviest statement: it reads
+        // the bodies) is off the senders' path. Acks stay in order, one batch at a time: a worker killed mid-batch still
+        // leaves at most one batch sent but unacknowledged (the batch claimed ahead has sent nothing yet).
+        Task<ClaimedBatch>? ahead = ClaimAsync(worker, time, ct);
+        try
+        {
+            while (true)
+            {
+                var batch = await ahead;
+                if (batch.Messages.Count == 0)
+                {
+                    ahead = null;
+                    break;
+                }
+
+                if (ct.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                batch = await RenewIfKeptWaitingAsync(worker, batch, time, ct);
+                claimed += batch.Messages.Count;
+
+                // Not cancellable once started: a claim cancelled after it took its rows would leave them leased to
+                // nobody who knows; finished, it is handed back below if the pass ends first.
+                ahead = ClaimAsync(worker, time, CancellationToken.None);
+                var acks = await ProcessAsync(batch, worker, time, calendar, ct);
+                await AckWithRetryAsync(worker, acks, batch.LeaseEnd, time);
+                sent += acks.Count(a => a.Ack.State == "sent");
+                retrying += acks.Count(a => a.Ack.State == "failed");
+                dead += acks.Count(a => a.Ack.State == "dead");
+                held += acks.Count(a => a.Ack.State == "held");
+            }
+        }
+        finally
+        {
+            // Leaving early (stopped, or the database went away): a batch claimed and never sent is handed back at once
+            // instead of waiting out its lease.
+            if (ahead is not null)
+            {
+                await ReleaseAheadAsync(worker, ahead);
+            }
         }
 
         return new DispatchResult(composed.Messages, claimed, sent, retrying, dead, held);
     }
+
+    private sealed record ClaimedBatch(IReadOnlyList<OutboxMessage> Messages, DateTimeOffset LeaseEnd);
+
+    /// <summary>
+    /// A batch claimed ahead and kept waiting by a slow batch before it gets its lease renewed before anything is sent
+    /// (and before the next claim, which would otherwise find its expired lease), and a message whose lease ran out
+    /// meanwhile and that another worker took is left to that worker.
+    /// </summary>
+    private async Task<ClaimedBatch> RenewIfKeptWaitingAsync(string worker, ClaimedBatch batch, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var lease = delivery.Value.Lease;
+        if (batch.LeaseEnd - now >= lease - (lease / 10))
+        {
+            return batch;
+        }
+
+        var owned = await outbox.RenewLeaseAsync(worker, batch.Messages.Select(m => m.Id).ToArray(), now + lease, ct);
+        return new ClaimedBatch(batch.Messages.Where(m => owned.Contains(m.Id)).ToList(), now + lease);
+    }
+
+    private async Task<ClaimedBatch> ClaimAsync(string worker, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return new ClaimedBatch(await outbox.ClaimAsync(worker, now, delivery.Value.Lease, delivery.Value.BatchSize, ct), now + delivery.Value.Lease);
+    }
+
+    private async Task ReleaseAheadAsync(string worker, Task<ClaimedBatch> ahead)
+    {
+        try
+        {
+            var batch = await ahead;
+            if (batch.Messages.Count > 0)
+            {
+                await outbox.ReleaseAsync(worker, batch.Messages.Select(m => m.Id).ToArray(), CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // Not claimed after all, or not released: either way its lease runs out and another pass sends it.
+            LogReleaseFailed(logger, ex.Message);
+        }
+    }
+
 
     /// <summary>
     /// The batch is sent; only the ack remains. If the database is away (a restart, a fail-over), keep retrying the ack
@@ -79,30 +150,33 @@ public sealed partial class Dispatcher(
     /// worker could have taken the batch over (it would change nothing then: the ack only updates rows still leased to
     /// this worker).
     /// </summary>
-    private async Task AckWithRetryAsync(string worker, List<(OutboxMessage Message, MessageAck Ack)> acks, DateTimeOffset leaseEnd, TimeProvider time, CancellationToken ct)
+    private async Task AckWithRetryAsync(string worker, List<(OutboxMessage Message, MessageAck Ack)> acks, DateTimeOffset leaseEnd, TimeProvider time)
     {
+        // Not cancellable: the messages have left; an ack dropped at shutdown would send them all again.
         var deadline = leaseEnd - (delivery.Value.Lease / 10);
         var wait = TimeSpan.FromMilliseconds(250);
         while (true)
         {
             try
             {
-                await outbox.AckAsync(worker, acks, time.GetUtcNow(), ct);
+                await outbox.AckAsync(worker, acks, time.GetUtcNow(), CancellationToken.None);
                 return;
             }
             catch (Npgsql.NpgsqlException ex) when (ex.IsTransient && deadline - time.GetUtcNow() > TimeSpan.Zero)
             {
                 wait = TimeSpan.FromTicks(Math.Min(wait.Ticks, (deadline - time.GetUtcNow()).Ticks));
                 LogAckRetry(logger, acks.Count, ex.Message, wait.TotalSeconds);
-                await Task.Delay(wait, time, ct);
+                await Task.Delay(wait, time, CancellationToken.None);
                 wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
     }
 
     private async Task<List<(OutboxMessage Message, MessageAck Ack)>> ProcessAsync(
-        IReadOnlyList<OutboxMessage> batch, string worker, DateTimeOffset now, TimeProvider time, Core.Calendar.WorkingCalendar calendar, CancellationToken ct)
+        ClaimedBatch claimed, string worker, TimeProvider time, Core.Calendar.WorkingCalendar calendar, CancellationToken ct)
     {
+        var now = time.GetUtcNow();
+        var batch = claimed.Messages;
         var acks = new System.Collections.Concurrent.ConcurrentBag<(OutboxMessage, MessageAck)>();
         var toSend = new List<OutboxMessage>();
         var robotPosts = new List<OutboxMessage>();
@@ -275,6 +349,9 @@ public sealed partial class Dispatcher(
     private DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
 
     public void Dispose() => _smsRate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch claimed ahead could not be handed back ({Error}); it is sent once its lease runs out")]
+    private static partial void LogReleaseFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ack of {Count} sent messages failed ({Error}); retrying in {Seconds} s")]
     private static partial void LogAckRetry(ILogger logger, int count, string error, double seconds);
