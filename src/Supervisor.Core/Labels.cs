@@ -83,6 +83,7 @@ public static class Labels
     {
         null => None,
         "system" => "系统自动",
+        "demo" => "演示数据",
         _ when actor.StartsWith("link:unit:", StringComparison.Ordinal) => "单位（办理链接）",
         _ => actor,
     };

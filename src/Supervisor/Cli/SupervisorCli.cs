@@ -28,6 +28,7 @@ public static class SupervisorCli
         root.Subcommands.Add(UserCommands.Users());
         root.Subcommands.Add(TokenCommands.Tokens());
         root.Subcommands.Add(LinkCommands.Link());
+        root.Subcommands.Add(DemoCommands.Demo());
 
         return await InvokeAsync(root, "supervisor", args);
     }

@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RatesStore>();
         services.AddSingleton<ProgressStore>();
         services.AddSingleton<ReviewStore>();
+        services.AddSingleton<Infrastructure.Demo.DemoActivity>();
         services.AddSingleton<EvidenceStore>();
         services.AddValidatedOptions<Web.Evidence.EvidenceOptions, Web.Evidence.EvidenceOptionsValidator>(configuration.GetSection(Web.Evidence.EvidenceOptions.Section));
         services.AddSingleton<SupervisionEngine>();

@@ -184,7 +184,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
-public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     /// <summary>
     /// docs/screenshots (the README's pictures) only when SUPERVISOR_UPDATE_SCREENSHOTS=1, so an ordinary test run
@@ -353,6 +353,103 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
             select count(*)::int from evidence e join progress_reports p on p.id = e.progress_report_id where p.milestone_id = @dueToday and e.media_type = 'image/png'
             """, new { dueToday }));
     }
+
+    /// <summary>
+    /// A reminder e-mail really sent (scan, unit digest, dispatch to the pickup folder) links each item to
+    /// <c>/u/{token}#m{milestone}</c>. Opened on a phone, the link to the item furthest down the unit's long page lands
+    /// with that milestone inside the 390×844 viewport, its title and its task's card painted there — not a blank
+    /// screen. (A headless <c>chromium --screenshot</c> of such a link comes out blank: that tool draws the document
+    /// from the top while only the tiles around the scrolled-to position are rastered; a browser shows the item.)
+    /// </summary>
+    [Fact]
+    public async Task ReminderLinkToAMilestoneFarDownAUnitsPage_OpensOnAPhoneWithThatMilestoneInView()
+    {
+        const string unit = "县发展和改革局";
+        const string liaison = "fgj.liaison@qingxi.example.cn";
+        var mail = Path.Combine(fixture.Env["Supervisor__DataDirectory"]!, "mail");
+
+        // The last working day at 09:00 (reminders are owed on working days only).
+        await using (var connection = await fixture.Db.DataSource.OpenConnectionAsync())
+        {
+            var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+            var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
+            var kinds = (await connection.QueryAsync<(DateTime Day, string Kind)>("select day, kind from calendar_days")).ToDictionary(d => DateOnly.FromDateTime(d.Day), d => d.Kind);
+            while (kinds.TryGetValue(day, out var kind) ? kind == "holiday" : day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            {
+                day = day.AddDays(-1);
+            }
+
+            var asOf = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T09:00+08:00";
+            foreach (var args in new[] { new[] { "scan", "--as-of", asOf }, ["job", "run", "unit-digest", "--as-of", asOf], ["dispatch", "--once"] })
+            {
+                var run = await SupervisorProcess.RunAsync(args, fixture.Env);
+                Assert.True(run.ExitCode == 0, $"{string.Join(' ', args)}: {run.StdErr}");
+            }
+        }
+
+        // serve's own reminder-dispatch may send it first: either way it lands in the pickup folder.
+        MimeKit.MimeMessage? sent = null;
+        for (var waited = 0; sent is null && waited < 120; waited++)
+        {
+            sent = Directory.Exists(mail)
+                ? Directory.GetFiles(mail, "*.eml").Select(f => MimeKit.MimeMessage.Load(f)).FirstOrDefault(m => m.To.ToString().Contains(liaison, StringComparison.Ordinal))
+                : null;
+            if (sent is null)
+            {
+                await Task.Delay(500);
+            }
+        }
+
+        Assert.True(sent is not null, $"no reminder e-mail to {liaison} in {mail}");
+        var links = AnchoredLink().Matches(sent.TextBody ?? "").Select(m => m.Value).Distinct().ToList();
+        Assert.NotEmpty(links);
+
+        var phone = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 1, Locale = "zh-CN",
+        });
+        var page = await phone.NewPageAsync();
+        await page.GotoAsync(links[0].Split('#')[0]);
+        Assert.Equal(unit, (await page.Locator("h1").InnerTextAsync()).Trim());
+
+        // The linked item furthest down the page.
+        var offsets = new List<(string Link, double Top)>();
+        foreach (var link in links)
+        {
+            var top = await page.EvaluateAsync<double?>("id => { const e = document.getElementById(id); return e ? e.getBoundingClientRect().top + window.scrollY : null; }", link.Split('#')[1]);
+            Assert.True(top is not null, $"{link}: no element with that id on the unit's page");
+            offsets.Add((link, top.Value));
+        }
+
+        var (far, farTop) = offsets.MaxBy(o => o.Top);
+        Assert.True(farTop > 2 * 844, $"the furthest linked item is only {farTop} px down; the test needs a long page");
+
+        var anchored = await phone.NewPageAsync();
+        await anchored.GotoAsync(far);
+        var milestone = anchored.Locator("#" + far.Split('#')[1]);
+        await Assertions.Expect(milestone).ToBeInViewportAsync(new LocatorAssertionsToBeInViewportOptions { Timeout = 30_000 });
+        var box = await milestone.BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.True(box.Y >= 0 && box.Y + box.Height <= 844, $"the milestone is at y={box.Y}..{box.Y + box.Height} in an 844 px viewport");
+        Assert.True(await anchored.EvaluateAsync<double>("() => window.scrollY") > 844, "the page did not scroll to the milestone");
+
+        // Not blank: the milestone's title is what the screen shows at its place, and its task card is there too.
+        var title = milestone.Locator(".mtitle");
+        await Assertions.Expect(title).ToBeVisibleAsync();
+        Assert.False(string.IsNullOrWhiteSpace(await title.InnerTextAsync()));
+        var titleBox = (await title.BoundingBoxAsync())!;
+        Assert.True(await anchored.EvaluateAsync<bool>(
+            "a => document.getElementById(a.id).contains(document.elementFromPoint(a.x, a.y))",
+            new { x = (double)titleBox.X + 5, y = (double)titleBox.Y + (titleBox.Height / 2), id = far.Split('#')[1] }), "the milestone's title is not what the screen shows at its place");
+        await Assertions.Expect(anchored.Locator($"section.task:has(#{far.Split('#')[1]})")).ToBeInViewportAsync();
+        await AssertFitsAPhoneAsync(anchored);
+        Directory.CreateDirectory(Screenshots);
+        await anchored.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "unit-phone-anchor.png") });
+        await phone.CloseAsync();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"https?://[^\s""<>]+/u/[^\s""<>#]+#m[0-9]+")]
+    private static partial System.Text.RegularExpressions.Regex AnchoredLink();
 
     /// <summary>No sideways scroll, and every button and fold a finger can hit (≥ 44 px tall, as visible now).</summary>
     private static async Task AssertFitsAPhoneAsync(IPage page)
