@@ -232,6 +232,8 @@ public static class MessageComposer
             ["linkExpires"] = links?.Expires.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
             ["returnedHeading"] = ReturnedHeading(recipient, context),
             ["returned"] = ReturnedValues(recipient, context, links, text => text),
+            ["taskCount"] = ordered.Select(l => l.Item.TaskId).Distinct().Count(),
+            ["tasks"] = TaskValues(ByTask(ordered), context, links, text => text),
             ["items"] = ordered.Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["code"] = l.Item.Code,
@@ -305,16 +307,18 @@ public static class MessageComposer
     }
 
     /// <summary>
-    /// A unit's digest for its work group as markdown (NAME.md): counts, the most urgent items first, the link. Items are
-    /// dropped from the end until the post fits the platforms' 4,096 bytes, with a line saying how many were left out.
+    /// A unit's digest for its work group as markdown (NAME.md): counts, tasks with their milestones, the most urgent first,
+    /// the link. Tasks are dropped from the end (then a task's milestones) until the post fits the platforms' 4,096 bytes,
+    /// with a line saying how many were left out.
     /// The key is the robot's (a hash of its URL, never the URL: the URL holds the robot's key).
     /// </summary>
     private static ComposedMessage RenderRobot(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates, List<UnsignedItem> toSign)
     {
         var ordered = lines.OrderByDescending(l => l.Item.CalendarDaysOverdue).ThenBy(l => l.Item.DueDate).ThenBy(l => l.Item.Code, StringComparer.Ordinal).ToList();
+        var tasks = ByTask(ordered);
         var markdown = templates.Markdown ?? throw new InvalidOperationException("the markdown template (NAME.md) for work-group robots is missing");
         var links = context.LinksFor(recipient.UnitId!.Value);
-        string Render(int shown)
+        string Render(int shown, int milestonesShown)
         {
             var values = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
@@ -326,10 +330,12 @@ public static class MessageComposer
                 ["dueSoon"] = ordered.Where(l => l.Item.DueDate >= context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
                 ["link"] = links.Page,
                 ["linkExpires"] = links.Expires.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
-                ["more"] = shown < ordered.Count ? $"另有{ordered.Count - shown}项未列出，请打开链接查看。" : "",
+                ["more"] = shown < tasks.Count ? $"另有{tasks.Count - shown}项任务未列出，请打开链接查看。" : "",
+                ["taskCount"] = tasks.Count,
+                ["tasks"] = TaskValues(tasks.Take(shown).ToList(), context, links, Markdown, milestonesShown),
                 ["returnedHeading"] = ReturnedHeading(recipient, context),
                 ["returned"] = ReturnedValues(recipient, context, links, Markdown),
-                ["items"] = ordered.Take(shown).Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
+                ["items"] = tasks.Take(shown).SelectMany(t => t).Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
                 {
                     ["code"] = Markdown(l.Item.Code),
                     ["task"] = Markdown(l.Item.TaskTitle),
@@ -345,18 +351,73 @@ public static class MessageComposer
             return markdown.Render(values).Trim();
         }
 
-        var shown = Math.Min(ordered.Count, 20);
-        var body = Render(shown);
-        while (shown > 1 && System.Text.Encoding.UTF8.GetByteCount(body) > Robots.RobotSender.MaxMarkdownBytes)
+        // Tasks are dropped from the end first; a single task with very many milestones then shows fewer of them.
+        var shown = Math.Min(tasks.Count, 20);
+        var milestonesShown = 10;
+        var body = Render(shown, milestonesShown);
+        while (System.Text.Encoding.UTF8.GetByteCount(body) > Robots.RobotSender.MaxMarkdownBytes && (shown > 1 || milestonesShown > 1))
         {
-            shown--;
-            body = Render(shown);
+            if (shown > 1)
+            {
+                shown--;
+            }
+            else
+            {
+                milestonesShown--;
+            }
+
+            body = Render(shown, milestonesShown);
         }
 
         var key = MessageKey.For(MessageKey.RobotAddress(recipient.Channel, recipient.Address), recipient.Channel, recipient.Kind, context.Today);
         return new ComposedMessage(key, recipient.Channel, recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, null,
             $"督查督办：{recipient.Name}", body, null, ordered.Select(l => l.Item.ReminderId).ToList());
     }
+
+    /// <summary>
+    /// A digest's lines grouped by task, as the unit's page groups them: tasks in the order of their most urgent line (the
+    /// lines come ordered most urgent first), each task's milestones once (two owed reminders of one milestone, e.g. a
+    /// 提醒 and a 催办 composed together, are one line), most urgent first.
+    /// </summary>
+    private static List<List<Line>> ByTask(List<Line> ordered) =>
+        [.. ordered.GroupBy(l => l.Item.TaskId).Select(g => g.DistinctBy(l => l.Item.MilestoneId).ToList())];
+
+    /// <summary>
+    /// The <c>tasks</c> section: per task its code, title, role(s), unit(s), light (red if any milestone is red), the
+    /// standing of its most urgent milestone, the link anchored at that milestone, and <c>milestones</c> beneath it, each
+    /// with its standing said the one way (<see cref="OverdueText"/>).
+    /// </summary>
+    private static List<IReadOnlyDictionary<string, object?>> TaskValues(List<List<Line>> tasks, CompositionContext context, UnitLinks? links, Func<string, string> escape, int milestonesShown = int.MaxValue) =>
+        [.. tasks.Select(t =>
+        {
+            var first = t[0];
+            var lights = t.Select(l => LightOf(l.Item, context)).ToList();
+            return (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["code"] = escape(first.Item.Code),
+                ["task"] = escape(first.Item.TaskTitle),
+                ["role"] = string.Join("、", t.Select(l => l.Role).Distinct(StringComparer.Ordinal)),
+                ["unit"] = escape(string.Join("、", t.Select(l => l.Unit).Distinct(StringComparer.Ordinal))),
+                ["light"] = lights.Contains("红灯") ? "红灯" : lights[0],
+                ["status"] = Standing(first.Item, context),
+                ["milestoneCount"] = t.Count,
+                ["link"] = links?.Milestone(first.Item.MilestoneId),
+                ["moreMilestones"] = t.Count > milestonesShown
+                    ? new List<IReadOnlyDictionary<string, object?>> { new Dictionary<string, object?>(StringComparer.Ordinal) { ["moreCount"] = t.Count - milestonesShown } }
+                    : new List<IReadOnlyDictionary<string, object?>>(),
+                ["milestones"] = t.Take(milestonesShown).Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
+                {
+                    ["milestone"] = escape(l.Item.Milestone),
+                    ["due"] = l.Item.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["status"] = Standing(l.Item, context),
+                    ["light"] = LightOf(l.Item, context),
+                    ["link"] = links?.Milestone(l.Item.MilestoneId),
+                }).ToList(),
+            };
+        })];
+
+    private static string Standing(ReminderItem item, CompositionContext context) =>
+        OverdueText.Standing(item.DueDate, context.Today, item.WorkingDaysOverdue, item.CalendarDaysOverdue);
 
     /// <summary>
     /// The 签收 lines of a unit's digest: <c>unsigned</c> (code, task, link) and <c>unsignedHeading</c>, a section that
