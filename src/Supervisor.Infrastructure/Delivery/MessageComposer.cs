@@ -46,6 +46,9 @@ public sealed record CompositionContext(DateOnly Today, string Office, string Si
     /// <summary>By unit: milestones whose 办结 application the office returned (退回), still open; the unit's digest names each with its reason.</summary>
     public IReadOnlyDictionary<long, IReadOnlyList<Postgres.ReturnedItem>> Returned { get; init; } = new Dictionary<long, IReadOnlyList<Postgres.ReturnedItem>>();
 
+    /// <summary>Whether 签收 reminders go to the liaison's mobile: the gateway (free text), or a provider with Sms:Templates:Acknowledge.</summary>
+    public bool AcknowledgeBySms { get; init; } = true;
+
     /// <summary>The office's zone, for the dates of 退回 decisions.</summary>
     public TimeZoneInfo Zone { get; init; } = TimeZoneInfo.Utc;
 }
@@ -57,6 +60,9 @@ public sealed record CompositionContext(DateOnly Today, string Office, string Si
 public static class MessageComposer
 {
     public const string UnitDigest = "unit_digest";
+
+    /// <summary>The 签收 text when the template directory has no unit-digest.acknowledge.sms.txt (one edited before it shipped).</summary>
+    public const string DefaultAcknowledgeSms = "【{{sign}}】贵单位有{{unsignedCount}}项交办任务尚未签收，请打开链接签收：{{shortLink}}";
     public const string Escalation = "escalation";
 
     private sealed record Recipient(string Address, string Channel, string Kind, string? Name, long? UnitId, long? LeaderId);
@@ -167,33 +173,52 @@ public static class MessageComposer
             }
         }
 
-        // 签收 lines join the unit's digest for its liaison's e-mail and its work groups; SMS stays for deadlines (its
-        // provider templates carry counts of due items, not 签收).
+        // 签收 lines join the unit's digest of the day: its liaison's e-mail, its work groups, and its liaison's mobile (so
+        // a unit reached by SMS only hears of them too) when SMS can carry them (context.AcknowledgeBySms: the gateway's
+        // free text, or a provider with an Acknowledge template).
         var unsignedLines = new Dictionary<Recipient, List<UnsignedItem>>();
+        void AddUnsignedLine(Recipient recipient, UnsignedItem item)
+        {
+            if (!unsignedLines.TryGetValue(recipient, out var list))
+            {
+                unsignedLines[recipient] = list = [];
+            }
+
+            if (!list.Any(l => l.ReminderId == item.ReminderId))
+            {
+                list.Add(item);
+            }
+        }
+
         foreach (var item in (toSign ?? []).Where(u => !u.SignedSince))
         {
             var contacts = unitsByTask[item.TaskId].Where(u => u.UnitId == item.UnitId).ToList();
             foreach (var c in contacts)
             {
-                Recipient? recipient = c.Webhook is not null && c.ContactRole is Channels.WeCom or Channels.DingTalk
-                    ? new Recipient(c.Webhook, c.ContactRole, UnitDigest, c.UnitName, c.UnitId, null)
-                    : c.ContactRole == "liaison" && c.Email is not null
-                        ? new Recipient(c.Email.Trim().ToLowerInvariant(), Channels.Email, UnitDigest, c.ContactName, c.UnitId, null)
-                        : null;
-                if (recipient is not null)
+                if (c.Webhook is not null && c.ContactRole is Channels.WeCom or Channels.DingTalk)
                 {
-                    if (!unsignedLines.TryGetValue(recipient, out var list))
-                    {
-                        unsignedLines[recipient] = list = [];
-                    }
+                    AddUnsignedLine(new Recipient(c.Webhook, c.ContactRole, UnitDigest, c.UnitName, c.UnitId, null), item);
+                    continue;
+                }
 
-                    if (!list.Any(l => l.ReminderId == item.ReminderId))
-                    {
-                        list.Add(item);
-                    }
+                if (c.ContactRole != "liaison")
+                {
+                    continue;
+                }
+
+                if (c.Email is not null)
+                {
+                    AddUnsignedLine(new Recipient(c.Email.Trim().ToLowerInvariant(), Channels.Email, UnitDigest, c.ContactName, c.UnitId, null), item);
+                }
+
+                if (c.Phone is not null && context.AcknowledgeBySms)
+                {
+                    AddUnsignedLine(new Recipient(c.Phone.Trim(), Channels.Sms, UnitDigest, c.ContactName, c.UnitId, null), item);
                 }
             }
         }
+
+        var unitNames = units.GroupBy(u => u.UnitId).ToDictionary(g => g.Key, g => g.First().UnitName);
 
         foreach (var recipient in unsignedLines.Keys.Where(r => !lines.ContainsKey(r)))
         {
@@ -201,12 +226,12 @@ public static class MessageComposer
         }
 
         var messages = lines.OrderBy(p => p.Key.Kind, StringComparer.Ordinal).ThenBy(p => p.Key.Address, StringComparer.Ordinal).ThenBy(p => p.Key.Channel, StringComparer.Ordinal)
-            .Select(p => Render(p.Key, p.Value, context, templates(p.Key.Kind == Escalation ? "escalation" : "unit-digest"), unsignedLines.GetValueOrDefault(p.Key) ?? []))
+            .Select(p => Render(p.Key, p.Value, context, templates(p.Key.Kind == Escalation ? "escalation" : "unit-digest"), unsignedLines.GetValueOrDefault(p.Key) ?? [], unitNames))
             .ToList();
         return new Composition(messages, gaps, reminders.Select(r => r.ReminderId).ToList());
     }
 
-    private static ComposedMessage Render(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates, List<UnsignedItem> toSign)
+    private static ComposedMessage Render(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates, List<UnsignedItem> toSign, IReadOnlyDictionary<long, string> unitNames)
     {
         if (Channels.IsRobot(recipient.Channel))
         {
@@ -257,9 +282,20 @@ public static class MessageComposer
                 templates.Subject.Render(values), templates.Text.Render(values), templates.Html.Render(values), ids);
         }
 
-        var (template, variables) = SmsVariables(recipient, ordered, context, links);
+        var (template, variables) = SmsVariables(recipient, ordered, context, links, toSign, unitNames);
+        // A day with only 签收 owed has its own text; a deadline text names the tasks to sign too ("、N项待签收") when
+        // that still fits one segment, else it stays as it was (the link opens the page, where 签收 comes first).
+        var sms = ordered.Count == 0 ? templates.AcknowledgeSms ?? new Template(DefaultAcknowledgeSms, html: false) : templates.Sms;
+        values["unsignedNote"] = ordered.Count > 0 && toSign.Count > 0 ? $"、{toSign.Select(u => u.TaskId).Distinct().Count()}项待签收" : "";
+        var text = sms.Render(values);
+        if (!SmsText.FitsOneSegment(text) && values["unsignedNote"] is string { Length: > 0 })
+        {
+            values["unsignedNote"] = "";
+            text = sms.Render(values);
+        }
+
         return new ComposedMessage(key, Channels.Sms, recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
-            null, SmsText.FitKeeping(templates.Sms.Render(values), links?.ShortPage), null, ids)
+            null, SmsText.FitKeeping(text, links?.ShortPage), null, ids)
         {
             SmsTemplate = SmsTemplates.Name(template),
             TemplateParams = variables,
@@ -271,31 +307,48 @@ public static class MessageComposer
     /// else 提醒 (Reminder); an escalation is 督办. The link is the unit's short signed link (none for a leader's 督办);
     /// a provider's per-variable limit may leave it out, and the template then carries the console's address as fixed text.
     /// </summary>
-    private static (SmsTemplateKind Template, Dictionary<string, string> Variables) SmsVariables(Recipient recipient, List<Line> ordered, CompositionContext context, UnitLinks? links)
+    private static (SmsTemplateKind Template, Dictionary<string, string> Variables) SmsVariables(Recipient recipient, List<Line> ordered, CompositionContext context, UnitLinks? links, List<UnsignedItem> toSign, IReadOnlyDictionary<long, string> unitNames)
     {
         var link = links?.ShortPage ?? "";
         var units = string.Join("、", ordered.Select(l => l.Unit).Distinct(StringComparer.Ordinal));
         var overdue = ordered.Where(l => l.Item.DueDate < context.Today).ToList();
         string Count(IEnumerable<Line> lines) => lines.Select(l => l.Item.MilestoneId).Distinct().Count().ToString(CultureInfo.InvariantCulture);
+        static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
         if (recipient.Kind == Escalation)
         {
+            // Working and calendar days of one milestone, the longest overdue: 已逾期W个工作日（C天）.
+            var longest = ordered.OrderByDescending(l => l.Item.WorkingDaysOverdue).ThenByDescending(l => l.Item.CalendarDaysOverdue).First().Item;
             return (SmsTemplateKind.Escalation, new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["name"] = recipient.Name ?? "",
                 ["unit"] = units,
                 ["count"] = Count(ordered),
-                ["days"] = ordered.Max(l => l.Item.WorkingDaysOverdue).ToString(CultureInfo.InvariantCulture),
+                ["days"] = Number(longest.WorkingDaysOverdue),
+                ["link"] = link,
+                ["caldays"] = Number(longest.CalendarDaysOverdue),
+            });
+        }
+
+        if (ordered.Count == 0)
+        {
+            // Only 签收 owed today: the Acknowledge template (the composer queues this text only when it can be sent).
+            return (SmsTemplateKind.Acknowledge, new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["unit"] = string.Join("、", toSign.Select(u => unitNames.GetValueOrDefault(u.UnitId, "")).Distinct(StringComparer.Ordinal)),
+                ["count"] = Number(toSign.Select(u => u.TaskId).Distinct().Count()),
                 ["link"] = link,
             });
         }
 
-        return overdue.Count > 0
+        var oldest = overdue.OrderByDescending(l => l.Item.CalendarDaysOverdue).ThenByDescending(l => l.Item.WorkingDaysOverdue).FirstOrDefault()?.Item;
+        return oldest is not null
             ? (SmsTemplateKind.Overdue, new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["unit"] = units,
                 ["count"] = Count(overdue),
-                ["days"] = overdue.Max(l => l.Item.CalendarDaysOverdue).ToString(CultureInfo.InvariantCulture),
+                ["days"] = Number(oldest.CalendarDaysOverdue),
                 ["link"] = link,
+                ["workdays"] = Number(oldest.WorkingDaysOverdue),
             })
             : (SmsTemplateKind.Reminder, new Dictionary<string, string>(StringComparer.Ordinal)
             {
