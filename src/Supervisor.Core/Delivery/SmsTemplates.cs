@@ -30,7 +30,7 @@ public static class SmsTemplates
     /// <summary>提醒: 【签名】${unit}有${count}项重点工作将于${due}前到期，请及时办理并反馈：${link}</summary>
     public static readonly IReadOnlyList<SmsVariable> Reminder =
     [
-        new("unit", "单位"), new("count", "件数"), new("due", "最近到期日"), new("link", "链接", IsLink: true),
+        new("unit", "单位"), new("count", "任务数", IsNumber: true), new("due", "最近到期日"), new("link", "链接", IsLink: true),
     ];
 
     /// <summary>
@@ -41,7 +41,7 @@ public static class SmsTemplates
     /// </summary>
     public static readonly IReadOnlyList<SmsVariable> Overdue =
     [
-        new("unit", "单位"), new("count", "件数"), new("days", "最早逾期天数（日历日）", IsNumber: true), new("link", "链接", IsLink: true),
+        new("unit", "单位"), new("count", "逾期任务数", IsNumber: true), new("days", "最早逾期天数（日历日）", IsNumber: true), new("link", "链接", IsLink: true),
         new("workdays", "最早逾期工作日数", IsNumber: true),
     ];
 
@@ -52,7 +52,7 @@ public static class SmsTemplates
     /// </summary>
     public static readonly IReadOnlyList<SmsVariable> Escalation =
     [
-        new("name", "收件人"), new("unit", "牵头单位"), new("count", "件数"), new("days", "最早逾期工作日数", IsNumber: true), new("link", "链接", IsLink: true),
+        new("name", "收件人"), new("unit", "牵头单位"), new("count", "任务数", IsNumber: true), new("days", "最早逾期工作日数", IsNumber: true), new("link", "链接", IsLink: true),
         new("caldays", "最早逾期天数（日历日）", IsNumber: true),
     ];
 

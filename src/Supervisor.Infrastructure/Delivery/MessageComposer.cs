@@ -60,10 +60,10 @@ public sealed record CompositionContext(DateOnly Today, string Office, string Si
 public static class MessageComposer
 {
     public const string UnitDigest = "unit_digest";
+    public const string Escalation = "escalation";
 
     /// <summary>The 签收 text when the template directory has no unit-digest.acknowledge.sms.txt (one edited before it shipped).</summary>
     public const string DefaultAcknowledgeSms = "【{{sign}}】贵单位有{{unsignedCount}}项交办任务尚未签收，请打开链接签收：{{shortLink}}";
-    public const string Escalation = "escalation";
 
     private sealed record Recipient(string Address, string Channel, string Kind, string? Name, long? UnitId, long? LeaderId);
 
@@ -251,6 +251,8 @@ public static class MessageComposer
             ["count"] = ordered.Select(l => l.Item.MilestoneId).Distinct().Count(),
             ["overdue"] = ordered.Where(l => l.Item.DueDate < context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
             ["dueSoon"] = ordered.Where(l => l.Item.DueDate >= context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
+            ["overdueTasks"] = ordered.Where(l => l.Item.DueDate < context.Today).Select(l => l.Item.TaskId).Distinct().Count(),
+            ["dueSoonTasks"] = ordered.Where(l => l.Item.DueDate >= context.Today).Select(l => l.Item.TaskId).Distinct().Count(),
             ["overdueAtLeast"] = ordered.Count == 0 ? 0 : ordered.Min(l => l.Item.WorkingDaysOverdue),
             ["unitLink"] = links?.Page,
             ["shortLink"] = links?.ShortPage,
@@ -312,7 +314,8 @@ public static class MessageComposer
         var link = links?.ShortPage ?? "";
         var units = string.Join("、", ordered.Select(l => l.Unit).Distinct(StringComparer.Ordinal));
         var overdue = ordered.Where(l => l.Item.DueDate < context.Today).ToList();
-        string Count(IEnumerable<Line> lines) => lines.Select(l => l.Item.MilestoneId).Distinct().Count().ToString(CultureInfo.InvariantCulture);
+        // "N项重点工作": tasks, not milestones (a task with three overdue milestones is one 重点工作).
+        string Count(IEnumerable<Line> lines) => lines.Select(l => l.Item.TaskId).Distinct().Count().ToString(CultureInfo.InvariantCulture);
         static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
         if (recipient.Kind == Escalation)
         {

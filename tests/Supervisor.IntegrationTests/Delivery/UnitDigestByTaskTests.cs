@@ -101,6 +101,11 @@ public sealed partial class UnitDigestByTaskTests : IAsyncLifetime
         Assert.Contains("完成一期建设（2023-06-28）：<b>2天后到期</b><br>", html, StringComparison.Ordinal);
         Assert.Equal(2, Count(html, ">反馈进展</a>"));
 
+        // The text counts tasks too: 建设智慧园区 (two milestones overdue, one due soon) is one task overdue and one due soon.
+        var sms = await ScalarAsync<string>("select body_text from messages where recipient_address = '13800000101'");
+        Assert.StartsWith("【某县督查室】贵单位有1项任务逾期、2项临期，请今日反馈：", sms, StringComparison.Ordinal);
+        Assert.Equal("【督查督办】2023年6月26日 区发改局：2个节点逾期、2个临期", mail.Subject);
+
         // The unit's work group, as the WeCom fake received it.
         var post = Assert.Single(_fakes.Accepted, a => a.Platform == "wecom").Content;
         Assert.Equal(1, Count(post, "建设智慧园区"));

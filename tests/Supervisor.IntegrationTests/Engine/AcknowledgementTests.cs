@@ -206,7 +206,7 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         // so it names no 签收 beside the deadlines and its link opens the page where 签收 comes first.
         var wangSms = Assert.Single(messages, m => m.Address == "13800000201").Body;
         Assert.True(Core.Delivery.SmsText.FitsOneSegment(wangSms), wangSms);
-        Assert.Matches(@"^【某县督查室】贵单位有3项任务逾期、0项临期，请今日反馈：http://127\.0\.0\.1:5080/s/", wangSms);
+        Assert.Matches(@"^【某县督查室】贵单位有1项任务逾期、0项临期，请今日反馈：http://127\.0\.0\.1:5080/s/", wangSms);
         Assert.Equal(0, await c.ExecuteScalarAsync<int>("select count(*)::int from acknowledgement_reminders where composed_at is null"));
 
         var again = await _services.GetRequiredService<ReminderComposer>().ComposeAsync(new DateTimeOffset(2026, 10, 10, 9, 30, 0, China), ReminderComposer.AllLevels, CancellationToken.None);

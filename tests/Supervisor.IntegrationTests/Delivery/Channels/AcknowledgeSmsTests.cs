@@ -132,7 +132,7 @@ public sealed class AcknowledgeSmsTests : IAsyncLifetime
         await ComposeAndDispatchAsync(services);
 
         var sms = Assert.Single(_gateway.Accepted);
-        Assert.Matches(@"^【某县督查室】贵单位有6项任务逾期、0项临期、2项待签收，请今日反馈：https://d\.gov\.cn/s/[A-Za-z0-9_-]{16}$", sms.Text);
+        Assert.Matches(@"^【某县督查室】贵单位有2项任务逾期、0项临期、2项待签收，请今日反馈：https://d\.gov\.cn/s/[A-Za-z0-9_-]{16}$", sms.Text);
         Assert.True(Core.Delivery.SmsText.FitsOneSegment(sms.Text), sms.Text);
     }
 
