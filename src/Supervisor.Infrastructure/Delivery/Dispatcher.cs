@@ -51,25 +51,148 @@ public sealed partial class Dispatcher(
         var composed = await composer.ComposeAsync(time.GetUtcNow(), ReminderComposer.EscalationOnly, ct);
         var calendar = await calendars.LoadAsync(ct);
         int claimed = 0, sent = 0, retrying = 0, dead = 0, held = 0;
-        while (!ct.IsCancellationRequested)
+
+        // A pipeline with the guarantees of one batch at a time. Messages are claimed Delivery:BatchSize at a time, the
+        // next batch while the current one is being sent (the claim reads the bodies: the heaviest statement). They are
+        // sent in halves, and a half's ack runs while the next half is sent, never further ahead: a worker killed at any
+        // point leaves at most one batch's worth sent but unacknowledged, as before. What was claimed and not sent when
+        // the pass ends early is handed back at once instead of waiting out its lease.
+        var chunkSize = Math.Max(1, delivery.Value.BatchSize / 2);
+        var overlapAcks = 2 * chunkSize <= delivery.Value.BatchSize;
+        var queue = new Queue<(OutboxMessage Message, DateTimeOffset LeaseEnd)>();
+        Task<ClaimedBatch>? ahead = ClaimAsync(worker, time, ct);
+        Task? acking = null;
+        try
         {
-            var now = time.GetUtcNow();
-            var batch = await outbox.ClaimAsync(worker, now, delivery.Value.Lease, delivery.Value.BatchSize, ct);
-            if (batch.Count == 0)
+            while (!ct.IsCancellationRequested)
             {
-                break;
+                if (queue.Count < chunkSize && ahead is not null)
+                {
+                    var next = await ahead;
+                    ahead = null;
+                    foreach (var m in next.Messages)
+                    {
+                        queue.Enqueue((m, next.LeaseEnd));
+                    }
+
+                    if (next.Messages.Count > 0)
+                    {
+                        // Whatever waited too long is renewed first: the claim below would otherwise take it again.
+                        queue = new Queue<(OutboxMessage Message, DateTimeOffset LeaseEnd)>(await RenewIfKeptWaitingAsync(worker, [.. queue], time, ct));
+
+                        // Not cancellable once started: a claim cancelled after it took its rows would leave them leased to
+                        // a pass that does not know; finished, it is handed back below if the pass ends first.
+                        ahead = ClaimAsync(worker, time, CancellationToken.None);
+                    }
+                }
+
+                if (queue.Count == 0)
+                {
+                    break;
+                }
+
+                var chunk = new List<(OutboxMessage Message, DateTimeOffset LeaseEnd)>(Math.Min(chunkSize, queue.Count));
+                while (chunk.Count < chunkSize && queue.TryDequeue(out var item))
+                {
+                    chunk.Add(item);
+                }
+
+                chunk = await RenewIfKeptWaitingAsync(worker, chunk, time, ct);
+                if (chunk.Count == 0)
+                {
+                    continue;
+                }
+
+                claimed += chunk.Count;
+                var acks = await ProcessAsync(chunk.ConvertAll(c => c.Message), worker, acking, time, calendar, ct);
+                if (acking is not null)
+                {
+                    await acking;
+                }
+
+                acking = AckWithRetryAsync(worker, acks, chunk.Min(c => c.LeaseEnd), time);
+                if (!overlapAcks)
+                {
+                    await acking;
+                }
+
+                sent += acks.Count(a => a.Ack.State == "sent");
+                retrying += acks.Count(a => a.Ack.State == "failed");
+                dead += acks.Count(a => a.Ack.State == "dead");
+                held += acks.Count(a => a.Ack.State == "held");
             }
 
-            claimed += batch.Count;
-            var acks = await ProcessAsync(batch, worker, now, time, calendar, ct);
-            await AckWithRetryAsync(worker, acks, now + delivery.Value.Lease, time, ct);
-            sent += acks.Count(a => a.Ack.State == "sent");
-            retrying += acks.Count(a => a.Ack.State == "failed");
-            dead += acks.Count(a => a.Ack.State == "dead");
-            held += acks.Count(a => a.Ack.State == "held");
+            if (acking is not null)
+            {
+                var last = acking;
+                acking = null;
+                await last;
+            }
+        }
+        finally
+        {
+            await LeaveAsync(worker, acking, queue.Select(q => q.Message.Id), ahead);
         }
 
         return new DispatchResult(composed.Messages, claimed, sent, retrying, dead, held);
+    }
+
+    private sealed record ClaimedBatch(IReadOnlyList<OutboxMessage> Messages, DateTimeOffset LeaseEnd);
+
+    private async Task<ClaimedBatch> ClaimAsync(string worker, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return new ClaimedBatch(await outbox.ClaimAsync(worker, now, delivery.Value.Lease, delivery.Value.BatchSize, ct), now + delivery.Value.Lease);
+    }
+
+    /// <summary>
+    /// Messages claimed ahead and kept waiting (by a slow provider, say) get their lease renewed before anything is sent
+    /// and before the next claim, which would otherwise find the expired lease; a message whose lease ran out meanwhile
+    /// and that another worker took is left to that worker. Returns what may be sent and until when it is leased.
+    /// </summary>
+    private async Task<List<(OutboxMessage Message, DateTimeOffset LeaseEnd)>> RenewIfKeptWaitingAsync(
+        string worker, List<(OutboxMessage Message, DateTimeOffset LeaseEnd)> claimed, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var lease = delivery.Value.Lease;
+        if (claimed.Count == 0 || claimed.Min(c => c.LeaseEnd) - now >= lease - (lease / 10))
+        {
+            return claimed;
+        }
+
+        var owned = await outbox.RenewLeaseAsync(worker, claimed.Select(c => c.Message.Id).ToArray(), now + lease, ct);
+        return claimed.Where(c => owned.Contains(c.Message.Id)).Select(c => (c.Message, now + lease)).ToList();
+    }
+
+    /// <summary>
+    /// The pass ends early (stopped, or the database went away): the ack in flight is finished (those messages have
+    /// left), and what was claimed but not sent is handed back.
+    /// </summary>
+    private async Task LeaveAsync(string worker, Task? acking, IEnumerable<long> unsent, Task<ClaimedBatch>? ahead)
+    {
+        var ids = unsent.ToList();
+        try
+        {
+            if (acking is not null)
+            {
+                await acking;
+            }
+
+            if (ahead is not null)
+            {
+                ids.AddRange((await ahead).Messages.Select(m => m.Id));
+            }
+
+            if (ids.Count > 0)
+            {
+                await outbox.ReleaseAsync(worker, [.. ids], CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // Not handed back: their leases run out and another pass sends them.
+            LogReleaseFailed(logger, ids.Count, ex.Message);
+        }
     }
 
     /// <summary>
@@ -79,36 +202,44 @@ public sealed partial class Dispatcher(
     /// worker could have taken the batch over (it would change nothing then: the ack only updates rows still leased to
     /// this worker).
     /// </summary>
-    private async Task AckWithRetryAsync(string worker, List<(OutboxMessage Message, MessageAck Ack)> acks, DateTimeOffset leaseEnd, TimeProvider time, CancellationToken ct)
+    private async Task AckWithRetryAsync(string worker, List<(OutboxMessage Message, MessageAck Ack)> acks, DateTimeOffset leaseEnd, TimeProvider time)
     {
+        // Not cancellable: the messages have left; an ack dropped at shutdown would send them all again.
         var deadline = leaseEnd - (delivery.Value.Lease / 10);
         var wait = TimeSpan.FromMilliseconds(250);
         while (true)
         {
             try
             {
-                await outbox.AckAsync(worker, acks, time.GetUtcNow(), ct);
+                await outbox.AckAsync(worker, acks, time.GetUtcNow(), CancellationToken.None);
                 return;
             }
             catch (Npgsql.NpgsqlException ex) when (ex.IsTransient && deadline - time.GetUtcNow() > TimeSpan.Zero)
             {
                 wait = TimeSpan.FromTicks(Math.Min(wait.Ticks, (deadline - time.GetUtcNow()).Ticks));
                 LogAckRetry(logger, acks.Count, ex.Message, wait.TotalSeconds);
-                await Task.Delay(wait, time, ct);
+                await Task.Delay(wait, time, CancellationToken.None);
                 wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
     }
 
     private async Task<List<(OutboxMessage Message, MessageAck Ack)>> ProcessAsync(
-        IReadOnlyList<OutboxMessage> batch, string worker, DateTimeOffset now, TimeProvider time, Core.Calendar.WorkingCalendar calendar, CancellationToken ct)
+        List<OutboxMessage> batch, string worker, Task? previousAck, TimeProvider time, Core.Calendar.WorkingCalendar calendar, CancellationToken ct)
     {
+        var now = time.GetUtcNow();
         var acks = new System.Collections.Concurrent.ConcurrentBag<(OutboxMessage, MessageAck)>();
         var toSend = new List<OutboxMessage>();
         var robotPosts = new List<OutboxMessage>();
         var o = smsOptions.Value;
         var quiet = new QuietHours(o.QuietHoursStart, o.QuietHoursEnd);
         var smsMessages = batch.Where(m => m.Channel == Channels.Sms).ToList();
+        if (smsMessages.Count > 0 && previousAck is not null)
+        {
+            // The daily cap counts texts acknowledged as sent: the previous half's must be in.
+            await previousAck;
+        }
+
         var sentToday = smsMessages.Count == 0 ? [] : await outbox.SmsSentOnAsync(smsMessages.Select(m => m.Address).Distinct().ToList(), LocalDate(now), ct);
         foreach (var m in batch)
         {
@@ -275,6 +406,9 @@ public sealed partial class Dispatcher(
     private DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
 
     public void Dispose() => _smsRate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} claimed messages could not be handed back ({Error}); they are sent once their lease runs out")]
+    private static partial void LogReleaseFailed(ILogger logger, int count, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ack of {Count} sent messages failed ({Error}); retrying in {Seconds} s")]
     private static partial void LogAckRetry(ILogger logger, int count, string error, double seconds);

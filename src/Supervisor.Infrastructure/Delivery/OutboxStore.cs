@@ -302,6 +302,33 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
         return rows.ToDictionary(r => r.Address, r => r.Count, StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// Hands claimed messages that were never sent back to the outbox (a pass leaving with a batch claimed ahead): due
+    /// again at once, as they were. Only rows this worker still leases.
+    /// </summary>
+    public async Task ReleaseAsync(string worker, long[] ids, CancellationToken ct)
+    {
+        const string sql = """
+            update messages set state = case when attempts = 0 then 'pending' else 'failed' end, lease_owner = null, lease_until = null
+            where id = any(@ids) and lease_owner = @worker and state = 'sending'
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { worker, ids }, cancellationToken: ct));
+    }
+
+    /// <summary>Extends this worker's lease on claimed messages; returns those it still holds.</summary>
+    public async Task<IReadOnlySet<long>> RenewLeaseAsync(string worker, long[] ids, DateTimeOffset leaseUntil, CancellationToken ct)
+    {
+        const string sql = """
+            update messages set lease_until = @leaseUntil
+            where id = any(@ids) and lease_owner = @worker and state = 'sending'
+            returning id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var owned = await connection.QueryAsync<long>(new CommandDefinition(sql, new { worker, ids, leaseUntil = leaseUntil.ToUniversalTime() }, cancellationToken: ct));
+        return owned.ToHashSet();
+    }
+
     /// <summary>Staff send a dead message again: it goes back to pending, due now; the attempts so far are kept.</summary>
     public async Task<bool> RetryMessageAsync(long id, string actor, DateTimeOffset now, CancellationToken ct) =>
         await AuditLog.ChangeAsync(
