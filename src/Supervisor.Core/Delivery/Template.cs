@@ -6,7 +6,7 @@ namespace Supervisor.Core.Delivery;
 
 /// <summary>
 /// The office edits message texts as files. A template is text with <c>{{name}}</c> placeholders and repeated sections
-/// <c>{{#items}}…{{/items}}</c> (each item's own names inside). Values are HTML-encoded when the template is HTML.
+/// <c>{{#items}}…{{/items}}</c> (each item's own names inside; sections nest). Values are HTML-encoded when the template is HTML.
 /// An unknown name renders empty, so a typo in an edited template shows as a gap rather than stopping delivery.
 /// </summary>
 public sealed partial class Template
@@ -24,9 +24,18 @@ public sealed partial class Template
     public string Render(IReadOnlyDictionary<string, object?> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var withSections = SectionPattern().Replace(_text, m =>
+        return Render(_text, [values]);
+    }
+
+    /// <summary>
+    /// Sections nest (a task's <c>{{#milestones}}</c> inside <c>{{#tasks}}</c>): a section's body is rendered with the
+    /// item's names first, then the enclosing items', then the top-level values. Nested sections need distinct names.
+    /// </summary>
+    private string Render(string text, IReadOnlyList<IReadOnlyDictionary<string, object?>> scopes)
+    {
+        var withSections = SectionPattern().Replace(text, m =>
         {
-            if (values.GetValueOrDefault(m.Groups["name"].Value) is not IEnumerable<IReadOnlyDictionary<string, object?>> items)
+            if (Lookup(m.Groups["name"].Value, scopes) is not IEnumerable<IReadOnlyDictionary<string, object?>> items)
             {
                 return "";
             }
@@ -35,22 +44,30 @@ public sealed partial class Template
             var rendered = new StringBuilder();
             foreach (var item in items)
             {
-                rendered.Append(Substitute(body, item, values));
+                rendered.Append(Render(body, [item, .. scopes]));
             }
 
             return rendered.ToString();
         });
-        return Substitute(withSections, values, values);
-    }
-
-    private string Substitute(string text, IReadOnlyDictionary<string, object?> values, IReadOnlyDictionary<string, object?> outer) =>
-        PlaceholderPattern().Replace(text, m =>
+        return PlaceholderPattern().Replace(withSections, m =>
         {
-            var name = m.Groups["name"].Value;
-            var value = values.TryGetValue(name, out var v) ? v : outer.GetValueOrDefault(name);
-            var text = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            var text = Convert.ToString(Lookup(m.Groups["name"].Value, scopes), System.Globalization.CultureInfo.InvariantCulture) ?? "";
             return _html ? WebUtility.HtmlEncode(text) : text;
         });
+    }
+
+    private static object? Lookup(string name, IReadOnlyList<IReadOnlyDictionary<string, object?>> scopes)
+    {
+        foreach (var scope in scopes)
+        {
+            if (scope.TryGetValue(name, out var value))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 
     [GeneratedRegex(@"\{\{#(?<name>[A-Za-z0-9_]+)\}\}(?<body>.*?)\{\{/\k<name>\}\}", RegexOptions.Singleline)]
     private static partial Regex SectionPattern();

@@ -324,7 +324,7 @@ internal static class TableReader
         {
             Number = number.Length == 0 ? null : numbering.Level == NumberingLevel.Item ? numbering.Value : number,
             Sections = SectionsOf(Cell(cells, header.Of(ColumnKind.Section).FirstOrDefault(-1)), sections),
-            Title = titleCell.Length > 0 ? ChineseText.FirstSentence(titleCell, 60) : targetTitle.Length > 0 ? targetTitle : ChineseText.FirstSentence(text),
+            Title = titleCell.Length > 0 ? ChineseText.FirstSentence(titleCell, 60) : targetTitle.Length > 0 ? targetTitle : TaskTitle.Of(text),
             Text = titleCell.Length > 0 && !text.StartsWith(titleCell, StringComparison.Ordinal) ? titleCell + "\n" + text : text,
             Responsibility = responsibility,
             DeadlineText = deadline.Length == 0 ? responsibility.DeadlineText : deadline,

@@ -453,7 +453,7 @@ internal sealed class ItemBuilder
         {
             Number = number,
             Sections = sections,
-            Title = boldLead ?? ChineseText.FirstSentence(fullText),
+            Title = boldLead ?? TaskTitle.Of(fullText),
             Text = fullText,
             Responsibility = responsibility,
             Line = line,

@@ -46,6 +46,9 @@ public sealed record CompositionContext(DateOnly Today, string Office, string Si
     /// <summary>By unit: milestones whose 办结 application the office returned (退回), still open; the unit's digest names each with its reason.</summary>
     public IReadOnlyDictionary<long, IReadOnlyList<Postgres.ReturnedItem>> Returned { get; init; } = new Dictionary<long, IReadOnlyList<Postgres.ReturnedItem>>();
 
+    /// <summary>Whether 签收 reminders go to the liaison's mobile: the gateway (free text), or a provider with Sms:Templates:Acknowledge.</summary>
+    public bool AcknowledgeBySms { get; init; } = true;
+
     /// <summary>The office's zone, for the dates of 退回 decisions.</summary>
     public TimeZoneInfo Zone { get; init; } = TimeZoneInfo.Utc;
 }
@@ -58,6 +61,9 @@ public static class MessageComposer
 {
     public const string UnitDigest = "unit_digest";
     public const string Escalation = "escalation";
+
+    /// <summary>The 签收 text when the template directory has no unit-digest.acknowledge.sms.txt (one edited before it shipped).</summary>
+    public const string DefaultAcknowledgeSms = "【{{sign}}】贵单位有{{unsignedCount}}项交办任务尚未签收，请打开链接签收：{{shortLink}}";
 
     private sealed record Recipient(string Address, string Channel, string Kind, string? Name, long? UnitId, long? LeaderId);
 
@@ -167,33 +173,52 @@ public static class MessageComposer
             }
         }
 
-        // 签收 lines join the unit's digest for its liaison's e-mail and its work groups; SMS stays for deadlines (its
-        // provider templates carry counts of due items, not 签收).
+        // 签收 lines join the unit's digest of the day: its liaison's e-mail, its work groups, and its liaison's mobile (so
+        // a unit reached by SMS only hears of them too) when SMS can carry them (context.AcknowledgeBySms: the gateway's
+        // free text, or a provider with an Acknowledge template).
         var unsignedLines = new Dictionary<Recipient, List<UnsignedItem>>();
+        void AddUnsignedLine(Recipient recipient, UnsignedItem item)
+        {
+            if (!unsignedLines.TryGetValue(recipient, out var list))
+            {
+                unsignedLines[recipient] = list = [];
+            }
+
+            if (!list.Any(l => l.ReminderId == item.ReminderId))
+            {
+                list.Add(item);
+            }
+        }
+
         foreach (var item in (toSign ?? []).Where(u => !u.SignedSince))
         {
             var contacts = unitsByTask[item.TaskId].Where(u => u.UnitId == item.UnitId).ToList();
             foreach (var c in contacts)
             {
-                Recipient? recipient = c.Webhook is not null && c.ContactRole is Channels.WeCom or Channels.DingTalk
-                    ? new Recipient(c.Webhook, c.ContactRole, UnitDigest, c.UnitName, c.UnitId, null)
-                    : c.ContactRole == "liaison" && c.Email is not null
-                        ? new Recipient(c.Email.Trim().ToLowerInvariant(), Channels.Email, UnitDigest, c.ContactName, c.UnitId, null)
-                        : null;
-                if (recipient is not null)
+                if (c.Webhook is not null && c.ContactRole is Channels.WeCom or Channels.DingTalk)
                 {
-                    if (!unsignedLines.TryGetValue(recipient, out var list))
-                    {
-                        unsignedLines[recipient] = list = [];
-                    }
+                    AddUnsignedLine(new Recipient(c.Webhook, c.ContactRole, UnitDigest, c.UnitName, c.UnitId, null), item);
+                    continue;
+                }
 
-                    if (!list.Any(l => l.ReminderId == item.ReminderId))
-                    {
-                        list.Add(item);
-                    }
+                if (c.ContactRole != "liaison")
+                {
+                    continue;
+                }
+
+                if (c.Email is not null)
+                {
+                    AddUnsignedLine(new Recipient(c.Email.Trim().ToLowerInvariant(), Channels.Email, UnitDigest, c.ContactName, c.UnitId, null), item);
+                }
+
+                if (c.Phone is not null && context.AcknowledgeBySms)
+                {
+                    AddUnsignedLine(new Recipient(c.Phone.Trim(), Channels.Sms, UnitDigest, c.ContactName, c.UnitId, null), item);
                 }
             }
         }
+
+        var unitNames = units.GroupBy(u => u.UnitId).ToDictionary(g => g.Key, g => g.First().UnitName);
 
         foreach (var recipient in unsignedLines.Keys.Where(r => !lines.ContainsKey(r)))
         {
@@ -201,12 +226,12 @@ public static class MessageComposer
         }
 
         var messages = lines.OrderBy(p => p.Key.Kind, StringComparer.Ordinal).ThenBy(p => p.Key.Address, StringComparer.Ordinal).ThenBy(p => p.Key.Channel, StringComparer.Ordinal)
-            .Select(p => Render(p.Key, p.Value, context, templates(p.Key.Kind == Escalation ? "escalation" : "unit-digest"), unsignedLines.GetValueOrDefault(p.Key) ?? []))
+            .Select(p => Render(p.Key, p.Value, context, templates(p.Key.Kind == Escalation ? "escalation" : "unit-digest"), unsignedLines.GetValueOrDefault(p.Key) ?? [], unitNames))
             .ToList();
         return new Composition(messages, gaps, reminders.Select(r => r.ReminderId).ToList());
     }
 
-    private static ComposedMessage Render(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates, List<UnsignedItem> toSign)
+    private static ComposedMessage Render(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates, List<UnsignedItem> toSign, IReadOnlyDictionary<long, string> unitNames)
     {
         if (Channels.IsRobot(recipient.Channel))
         {
@@ -226,12 +251,16 @@ public static class MessageComposer
             ["count"] = ordered.Select(l => l.Item.MilestoneId).Distinct().Count(),
             ["overdue"] = ordered.Where(l => l.Item.DueDate < context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
             ["dueSoon"] = ordered.Where(l => l.Item.DueDate >= context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
+            ["overdueTasks"] = ordered.Where(l => l.Item.DueDate < context.Today).Select(l => l.Item.TaskId).Distinct().Count(),
+            ["dueSoonTasks"] = ordered.Where(l => l.Item.DueDate >= context.Today).Select(l => l.Item.TaskId).Distinct().Count(),
             ["overdueAtLeast"] = ordered.Count == 0 ? 0 : ordered.Min(l => l.Item.WorkingDaysOverdue),
             ["unitLink"] = links?.Page,
             ["shortLink"] = links?.ShortPage,
             ["linkExpires"] = links?.Expires.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
             ["returnedHeading"] = ReturnedHeading(recipient, context),
             ["returned"] = ReturnedValues(recipient, context, links, text => text),
+            ["taskCount"] = ordered.Select(l => l.Item.TaskId).Distinct().Count(),
+            ["tasks"] = TaskValues(ByTask(ordered), context, links, text => text),
             ["items"] = ordered.Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["code"] = l.Item.Code,
@@ -255,9 +284,20 @@ public static class MessageComposer
                 templates.Subject.Render(values), templates.Text.Render(values), templates.Html.Render(values), ids);
         }
 
-        var (template, variables) = SmsVariables(recipient, ordered, context, links);
+        var (template, variables) = SmsVariables(recipient, ordered, context, links, toSign, unitNames);
+        // A day with only 签收 owed has its own text; a deadline text names the tasks to sign too ("、N项待签收") when
+        // that still fits one segment, else it stays as it was (the link opens the page, where 签收 comes first).
+        var sms = ordered.Count == 0 ? templates.AcknowledgeSms ?? new Template(DefaultAcknowledgeSms, html: false) : templates.Sms;
+        values["unsignedNote"] = ordered.Count > 0 && toSign.Count > 0 ? $"、{toSign.Select(u => u.TaskId).Distinct().Count()}项待签收" : "";
+        var text = sms.Render(values);
+        if (!SmsText.FitsOneSegment(text) && values["unsignedNote"] is string { Length: > 0 })
+        {
+            values["unsignedNote"] = "";
+            text = sms.Render(values);
+        }
+
         return new ComposedMessage(key, Channels.Sms, recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, recipient.LeaderId,
-            null, SmsText.FitKeeping(templates.Sms.Render(values), links?.ShortPage), null, ids)
+            null, SmsText.FitKeeping(text, links?.ShortPage), null, ids)
         {
             SmsTemplate = SmsTemplates.Name(template),
             TemplateParams = variables,
@@ -269,31 +309,49 @@ public static class MessageComposer
     /// else 提醒 (Reminder); an escalation is 督办. The link is the unit's short signed link (none for a leader's 督办);
     /// a provider's per-variable limit may leave it out, and the template then carries the console's address as fixed text.
     /// </summary>
-    private static (SmsTemplateKind Template, Dictionary<string, string> Variables) SmsVariables(Recipient recipient, List<Line> ordered, CompositionContext context, UnitLinks? links)
+    private static (SmsTemplateKind Template, Dictionary<string, string> Variables) SmsVariables(Recipient recipient, List<Line> ordered, CompositionContext context, UnitLinks? links, List<UnsignedItem> toSign, IReadOnlyDictionary<long, string> unitNames)
     {
         var link = links?.ShortPage ?? "";
         var units = string.Join("、", ordered.Select(l => l.Unit).Distinct(StringComparer.Ordinal));
         var overdue = ordered.Where(l => l.Item.DueDate < context.Today).ToList();
-        string Count(IEnumerable<Line> lines) => lines.Select(l => l.Item.MilestoneId).Distinct().Count().ToString(CultureInfo.InvariantCulture);
+        // "N项重点工作": tasks, not milestones (a task with three overdue milestones is one 重点工作).
+        string Count(IEnumerable<Line> lines) => lines.Select(l => l.Item.TaskId).Distinct().Count().ToString(CultureInfo.InvariantCulture);
+        static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
         if (recipient.Kind == Escalation)
         {
+            // Working and calendar days of one milestone, the longest overdue: 已逾期W个工作日（C天）.
+            var longest = ordered.OrderByDescending(l => l.Item.WorkingDaysOverdue).ThenByDescending(l => l.Item.CalendarDaysOverdue).First().Item;
             return (SmsTemplateKind.Escalation, new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["name"] = recipient.Name ?? "",
                 ["unit"] = units,
                 ["count"] = Count(ordered),
-                ["days"] = ordered.Max(l => l.Item.WorkingDaysOverdue).ToString(CultureInfo.InvariantCulture),
+                ["days"] = Number(longest.WorkingDaysOverdue),
+                ["link"] = link,
+                ["caldays"] = Number(longest.CalendarDaysOverdue),
+            });
+        }
+
+        if (ordered.Count == 0)
+        {
+            // Only 签收 owed today: the Acknowledge template (the composer queues this text only when it can be sent).
+            return (SmsTemplateKind.Acknowledge, new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["unit"] = string.Join("、", toSign.Select(u => unitNames.GetValueOrDefault(u.UnitId, "")).Distinct(StringComparer.Ordinal)),
+                ["count"] = Number(toSign.Select(u => u.TaskId).Distinct().Count()),
                 ["link"] = link,
             });
         }
 
-        return overdue.Count > 0
+        var oldest = overdue.OrderByDescending(l => l.Item.CalendarDaysOverdue).ThenByDescending(l => l.Item.WorkingDaysOverdue).FirstOrDefault()?.Item;
+        return oldest is not null
             ? (SmsTemplateKind.Overdue, new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["unit"] = units,
                 ["count"] = Count(overdue),
-                ["days"] = overdue.Max(l => l.Item.CalendarDaysOverdue).ToString(CultureInfo.InvariantCulture),
+                ["days"] = Number(oldest.CalendarDaysOverdue),
                 ["link"] = link,
+                ["workdays"] = Number(oldest.WorkingDaysOverdue),
             })
             : (SmsTemplateKind.Reminder, new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -305,16 +363,18 @@ public static class MessageComposer
     }
 
     /// <summary>
-    /// A unit's digest for its work group as markdown (NAME.md): counts, the most urgent items first, the link. Items are
-    /// dropped from the end until the post fits the platforms' 4,096 bytes, with a line saying how many were left out.
+    /// A unit's digest for its work group as markdown (NAME.md): counts, tasks with their milestones, the most urgent first,
+    /// the link. Tasks are dropped from the end (then a task's milestones) until the post fits the platforms' 4,096 bytes,
+    /// with a line saying how many were left out.
     /// The key is the robot's (a hash of its URL, never the URL: the URL holds the robot's key).
     /// </summary>
     private static ComposedMessage RenderRobot(Recipient recipient, List<Line> lines, CompositionContext context, MessageTemplates templates, List<UnsignedItem> toSign)
     {
         var ordered = lines.OrderByDescending(l => l.Item.CalendarDaysOverdue).ThenBy(l => l.Item.DueDate).ThenBy(l => l.Item.Code, StringComparer.Ordinal).ToList();
+        var tasks = ByTask(ordered);
         var markdown = templates.Markdown ?? throw new InvalidOperationException("the markdown template (NAME.md) for work-group robots is missing");
         var links = context.LinksFor(recipient.UnitId!.Value);
-        string Render(int shown)
+        string Render(int shown, int milestonesShown)
         {
             var values = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
@@ -326,10 +386,12 @@ public static class MessageComposer
                 ["dueSoon"] = ordered.Where(l => l.Item.DueDate >= context.Today).Select(l => l.Item.MilestoneId).Distinct().Count(),
                 ["link"] = links.Page,
                 ["linkExpires"] = links.Expires.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
-                ["more"] = shown < ordered.Count ? $"另有{ordered.Count - shown}项未列出，请打开链接查看。" : "",
+                ["more"] = shown < tasks.Count ? $"另有{tasks.Count - shown}项任务未列出，请打开链接查看。" : "",
+                ["taskCount"] = tasks.Count,
+                ["tasks"] = TaskValues(tasks.Take(shown).ToList(), context, links, Markdown, milestonesShown),
                 ["returnedHeading"] = ReturnedHeading(recipient, context),
                 ["returned"] = ReturnedValues(recipient, context, links, Markdown),
-                ["items"] = ordered.Take(shown).Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
+                ["items"] = tasks.Take(shown).SelectMany(t => t).Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
                 {
                     ["code"] = Markdown(l.Item.Code),
                     ["task"] = Markdown(l.Item.TaskTitle),
@@ -345,18 +407,73 @@ public static class MessageComposer
             return markdown.Render(values).Trim();
         }
 
-        var shown = Math.Min(ordered.Count, 20);
-        var body = Render(shown);
-        while (shown > 1 && System.Text.Encoding.UTF8.GetByteCount(body) > Robots.RobotSender.MaxMarkdownBytes)
+        // Tasks are dropped from the end first; a single task with very many milestones then shows fewer of them.
+        var shown = Math.Min(tasks.Count, 20);
+        var milestonesShown = 10;
+        var body = Render(shown, milestonesShown);
+        while (System.Text.Encoding.UTF8.GetByteCount(body) > Robots.RobotSender.MaxMarkdownBytes && (shown > 1 || milestonesShown > 1))
         {
-            shown--;
-            body = Render(shown);
+            if (shown > 1)
+            {
+                shown--;
+            }
+            else
+            {
+                milestonesShown--;
+            }
+
+            body = Render(shown, milestonesShown);
         }
 
         var key = MessageKey.For(MessageKey.RobotAddress(recipient.Channel, recipient.Address), recipient.Channel, recipient.Kind, context.Today);
         return new ComposedMessage(key, recipient.Channel, recipient.Kind, context.Today, recipient.Address, recipient.Name, recipient.UnitId, null,
             $"督查督办：{recipient.Name}", body, null, ordered.Select(l => l.Item.ReminderId).ToList());
     }
+
+    /// <summary>
+    /// A digest's lines grouped by task, as the unit's page groups them: tasks in the order of their most urgent line (the
+    /// lines come ordered most urgent first), each task's milestones once (two owed reminders of one milestone, e.g. a
+    /// 提醒 and a 催办 composed together, are one line), most urgent first.
+    /// </summary>
+    private static List<List<Line>> ByTask(List<Line> ordered) =>
+        [.. ordered.GroupBy(l => l.Item.TaskId).Select(g => g.DistinctBy(l => l.Item.MilestoneId).ToList())];
+
+    /// <summary>
+    /// The <c>tasks</c> section: per task its code, title, role(s), unit(s), light (red if any milestone is red), the
+    /// standing of its most urgent milestone, the link anchored at that milestone, and <c>milestones</c> beneath it, each
+    /// with its standing said the one way (<see cref="OverdueText"/>).
+    /// </summary>
+    private static List<IReadOnlyDictionary<string, object?>> TaskValues(List<List<Line>> tasks, CompositionContext context, UnitLinks? links, Func<string, string> escape, int milestonesShown = int.MaxValue) =>
+        [.. tasks.Select(t =>
+        {
+            var first = t[0];
+            var lights = t.Select(l => LightOf(l.Item, context)).ToList();
+            return (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["code"] = escape(first.Item.Code),
+                ["task"] = escape(first.Item.TaskTitle),
+                ["role"] = string.Join("、", t.Select(l => l.Role).Distinct(StringComparer.Ordinal)),
+                ["unit"] = escape(string.Join("、", t.Select(l => l.Unit).Distinct(StringComparer.Ordinal))),
+                ["light"] = lights.Contains("红灯") ? "红灯" : lights[0],
+                ["status"] = Standing(first.Item, context),
+                ["milestoneCount"] = t.Count,
+                ["link"] = links?.Milestone(first.Item.MilestoneId),
+                ["moreMilestones"] = t.Count > milestonesShown
+                    ? new List<IReadOnlyDictionary<string, object?>> { new Dictionary<string, object?>(StringComparer.Ordinal) { ["moreCount"] = t.Count - milestonesShown } }
+                    : new List<IReadOnlyDictionary<string, object?>>(),
+                ["milestones"] = t.Take(milestonesShown).Select(l => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
+                {
+                    ["milestone"] = escape(l.Item.Milestone),
+                    ["due"] = l.Item.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["status"] = Standing(l.Item, context),
+                    ["light"] = LightOf(l.Item, context),
+                    ["link"] = links?.Milestone(l.Item.MilestoneId),
+                }).ToList(),
+            };
+        })];
+
+    private static string Standing(ReminderItem item, CompositionContext context) =>
+        OverdueText.Standing(item.DueDate, context.Today, item.WorkingDaysOverdue, item.CalendarDaysOverdue);
 
     /// <summary>
     /// The 签收 lines of a unit's digest: <c>unsigned</c> (code, task, link) and <c>unsignedHeading</c>, a section that

@@ -34,6 +34,7 @@ public sealed class ReminderComposer(
         supervision.Value.EscalateAfterWorkingDays, [.. office.Value.OfficeEmails], [.. office.Value.OfficePhones])
     {
         Zone = zone,
+        AcknowledgeBySms = sms.Value.Provider == Sms.SmsProvider.Gateway || !string.IsNullOrWhiteSpace(sms.Value.Templates.Acknowledge),
     };
 
     /// <summary>A unit's signed links, made at compose time (they expire Console:LinkLifetime later).</summary>

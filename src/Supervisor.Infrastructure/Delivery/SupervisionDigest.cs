@@ -55,6 +55,9 @@ public sealed record SupervisionDigest(
 
     /// <summary>Milestones whose 办结 application the office returned (退回) and which are still open, one row per lead unit.</summary>
     public IReadOnlyList<ReturnedItem> Returned { get; init; } = [];
+
+    /// <summary>未签收: units with tasks (with an open milestone) they have not signed for, most first.</summary>
+    public IReadOnlyList<UnsignedUnit> NotSignedFor { get; init; } = [];
 }
 
 /// <summary>What goes into the outbox: subject, plain text, HTML, and the XLSX with the full tables.</summary>
@@ -69,7 +72,8 @@ public sealed class SupervisionDigestComposer(
     TemplateSet templates,
     IOptions<SmtpOptions> smtp,
     TimeZoneInfo zone,
-    ReviewStore reviews)
+    ReviewStore reviews,
+    AcknowledgementQueries acknowledgements)
 {
     public const string Kind = "supervision_digest";
     public const string TemplateName = "supervision-digest";
@@ -80,8 +84,9 @@ public sealed class SupervisionDigestComposer(
     public Task<SupervisionDigest> BuildAsync(DateTimeOffset at, CancellationToken ct) => BuildAsync(at, null, ct);
 
     /// <summary>
-    /// With <paramref name="plan"/>, totals, ranking and overdue items are of that plan's tasks only, and there is no
-    /// week-on-week comparison (the daily snapshots are over every plan). Gaps and deliveries stay office-wide.
+    /// With <paramref name="plan"/>, totals, ranking, overdue items, gaps, unreachable units, 退回 and 未签收 are of that
+    /// plan's tasks only, delivery failures and counts those of the plan's units and leaders (and the office's own), and
+    /// there is no week-on-week comparison (the daily snapshots are over every plan).
     /// </summary>
     public async Task<SupervisionDigest> BuildAsync(DateTimeOffset at, (long Id, string Name)? plan, CancellationToken ct)
     {
@@ -105,26 +110,22 @@ public sealed class SupervisionDigestComposer(
             .OrderByDescending(o => o.CalendarDaysOverdue).ThenByDescending(o => o.WorkingDaysOverdue).ThenBy(o => o.Row.Code, StringComparer.Ordinal).ThenBy(o => o.Row.MilestoneId)
             .ToList();
         var from = at - TimeSpan.FromDays(7);
-        var gaps = await store.GapsAsync(from, at, ct);
-        var (failures, deliveries) = await store.FailuresAsync(from, at, ct);
+        var gaps = await store.GapsAsync(from, at, planId, ct);
+        var (failures, deliveries) = await store.FailuresAsync(from, at, planId, ct);
         failures = failures.Select(f => f with { CreatedAt = TimeZoneInfo.ConvertTime(f.CreatedAt, zone) }).ToList();
         var monthly = WorkingDayRule.FirstWorkingDayOfMonth.Allows(calendar, date);
         var gapUnits = gaps.Where(g => g.IsUnit).Select(g => g.Who).ToHashSet(StringComparer.Ordinal);
-        var unreachable = (await reachability.UnreachableUnitsAsync(from, at, ct)).Where(u => !gapUnits.Contains(u.Name)).DistinctBy(u => u.Id).ToList();
-        if (planId is not null)
-        {
-            // A plan's 通报 speaks of that plan's units only.
-            var planUnits = rates.Select(r => r.Unit).ToHashSet(StringComparer.Ordinal);
-            unreachable = unreachable.Where(u => planUnits.Contains(u.Name)).ToList();
-            gaps = gaps.Where(g => !g.IsUnit || planUnits.Contains(g.Who)).ToList();
-        }
+        // A plan's 通报 speaks of that plan only: its reminders' gaps, its units no channel reaches (its tasks counted),
+        // its 退回 items and its 未签收 tasks.
+        var unreachable = (await reachability.UnreachableUnitsAsync(from, at, planId, ct)).Where(u => !gapUnits.Contains(u.Name)).DistinctBy(u => u.Id).ToList();
 
         return new SupervisionDigest(date, asOf, monthly, at, totals, comparedWith,
             rates.Select(r => new DigestRank(r, previous.GetValueOrDefault(r.UnitId))).ToList(), overdue, gaps, failures, deliveries)
         {
             Unreachable = unreachable,
             Plan = plan?.Name,
-            Returned = await reviews.ReturnedAsync(null, ct),
+            Returned = await reviews.ReturnedAsync(null, planId, ct),
+            NotSignedFor = await acknowledgements.UnsignedByUnitAsync(planId, ct),
         };
     }
 
@@ -295,6 +296,8 @@ public sealed class SupervisionDigestComposer(
             ["noGaps"] = d.Gaps.Count == 0 && d.Unreachable.Count == 0 ? "无。" : "",
             ["unreachable"] = d.Unreachable.Select(u => Item(("unit", u.Name), ("reason", UnreachableReason(u.Reason)), ("tasks", u.Tasks))).ToList(),
             ["gaps"] = d.Gaps.Select(g => Item(("who", g.Who), ("whoKind", g.IsUnit ? "单位" : "责任领导"), ("reason", GapReason(g.Reason)), ("reminders", g.Reminders))).ToList(),
+            ["noUnsigned"] = d.NotSignedFor.Count == 0 ? "无。" : "",
+            ["unsigned"] = d.NotSignedFor.Select(u => Item(("unit", u.Unit), ("tasks", u.Tasks), ("codes", u.Tasks > 10 ? u.Codes + "等" : u.Codes))).ToList(),
             ["noReturned"] = d.Returned.Count == 0 ? "无。" : "",
             ["returned"] = ReturnedByApplication(d.Returned).Select(r => Item(
                 ("code", r.Item.TaskCode), ("task", r.Item.TaskTitle), ("milestone", r.Item.Milestone),

@@ -101,7 +101,10 @@ public sealed class SupervisionDigestStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Units and leaders recorded in reminder_gaps in [from, to), one row per who and reason.</summary>
-    public async Task<IReadOnlyList<DigestGapRow>> GapsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    public Task<IReadOnlyList<DigestGapRow>> GapsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct) => GapsAsync(from, to, null, ct);
+
+    /// <summary>The same for reminders of one plan's tasks (null: every plan).</summary>
+    public async Task<IReadOnlyList<DigestGapRow>> GapsAsync(DateTimeOffset from, DateTimeOffset to, long? planId, CancellationToken ct)
     {
         const string sql = """
             select coalesce(u.name, l.name, '') as who, g.unit_id is not null as isunit, g.reason,
@@ -110,19 +113,35 @@ public sealed class SupervisionDigestStore(NpgsqlDataSource dataSource)
             left join units u on u.id = g.unit_id
             left join leaders l on l.id = g.leader_id
             where g.recorded_at >= @from and g.recorded_at < @to
+              and (@planId::bigint is null or exists (
+                  select 1 from reminders r join milestones m on m.id = r.milestone_id join tasks t on t.id = m.task_id
+                  where r.id = g.reminder_id and t.plan_id = @planId))
             group by 1, 2, 3
             order by 2 desc, 4 desc, 1
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<(string Who, bool IsUnit, string Reason, int Reminders, DateTime Last)>(
-            new CommandDefinition(sql, new { from = from.ToUniversalTime(), to = to.ToUniversalTime() }, cancellationToken: ct));
+            new CommandDefinition(sql, new { from = from.ToUniversalTime(), to = to.ToUniversalTime(), planId }, cancellationToken: ct));
         return rows.Select(r => new DigestGapRow(r.Who, r.IsUnit, r.Reason, r.Reminders, new DateTimeOffset(DateTime.SpecifyKind(r.Last, DateTimeKind.Utc)))).ToList();
     }
 
     /// <summary>Messages dead or still retrying that had an attempt in [from, to), and the week's attempt counts.</summary>
-    public async Task<(IReadOnlyList<DigestFailureRow> Failures, DigestDeliveryCounts Counts)> FailuresAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    public Task<(IReadOnlyList<DigestFailureRow> Failures, DigestDeliveryCounts Counts)> FailuresAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        FailuresAsync(from, to, null, ct);
+
+    /// <summary>
+    /// The same for one plan (null: every plan): messages to units or leaders on a task of the plan, and the office's own
+    /// (a unit's message may carry several plans' items, so a unit on two plans shows in both).
+    /// </summary>
+    public async Task<(IReadOnlyList<DigestFailureRow> Failures, DigestDeliveryCounts Counts)> FailuresAsync(DateTimeOffset from, DateTimeOffset to, long? planId, CancellationToken ct)
     {
-        const string failuresSql = """
+        const string ofPlan = """
+            (@planId::bigint is null
+             or (m.unit_id is null and m.leader_id is null)
+             or exists (select 1 from task_units tu join tasks t on t.id = tu.task_id where tu.unit_id = m.unit_id and t.plan_id = @planId)
+             or exists (select 1 from task_leaders tl join tasks t on t.id = tl.task_id where tl.leader_id = m.leader_id and t.plan_id = @planId))
+            """;
+        const string failuresSql = $$"""
             select m.recipient_address as address, m.recipient_name as name, coalesce(u.name, l.name) as owner, m.channel, m.kind, m.state,
                    m.attempts, m.last_error as lasterror, m.created_at as createdat
             from messages m
@@ -130,16 +149,19 @@ public sealed class SupervisionDigestStore(NpgsqlDataSource dataSource)
             left join leaders l on l.id = m.leader_id
             where m.state in ('dead', 'failed')
               and exists (select 1 from delivery_attempts a where a.message_id = m.id and a.started_at >= @from and a.started_at < @to)
+              and {{ofPlan}}
             order by m.state, m.created_at, m.id
             """;
-        const string countsSql = """
+        const string countsSql = $$"""
             select count(*)::int as attempts,
-                   count(*) filter (where outcome = 'sent')::int as sent,
-                   count(*) filter (where outcome in ('transient', 'permanent'))::int as failed
-            from delivery_attempts
-            where started_at >= @from and started_at < @to
+                   count(*) filter (where a.outcome = 'sent')::int as sent,
+                   count(*) filter (where a.outcome in ('transient', 'permanent'))::int as failed
+            from delivery_attempts a
+            join messages m on m.id = a.message_id
+            where a.started_at >= @from and a.started_at < @to
+              and {{ofPlan}}
             """;
-        var args = new { from = from.ToUniversalTime(), to = to.ToUniversalTime() };
+        var args = new { from = from.ToUniversalTime(), to = to.ToUniversalTime(), planId };
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<(string Address, string? Name, string? Owner, string Channel, string Kind, string State, int Attempts, string? LastError, DateTime CreatedAt)>(
             new CommandDefinition(failuresSql, args, cancellationToken: ct));

@@ -8,6 +8,9 @@ public sealed record MessageTemplates(Template Subject, Template Text, Template 
 {
     /// <summary>NAME.md: the work-group robots' markdown; only kinds that go to groups have one.</summary>
     public Template? Markdown { get; init; }
+
+    /// <summary>NAME.acknowledge.sms.txt: the text of a day's SMS that carries only 签收 reminders (unit-digest).</summary>
+    public Template? AcknowledgeSms { get; init; }
 }
 
 /// <summary>Reads templates from <c>Delivery:TemplateDirectory</c> on each use, so an edited file takes effect at the next pass.</summary>
@@ -22,6 +25,7 @@ public sealed class TemplateSet(IOptions<DeliveryOptions> options)
         new Template(Read(name + ".sms.txt").Trim(), html: false))
     {
         Markdown = File.Exists(Path.Combine(Directory, name + ".md")) ? new Template(Read(name + ".md"), html: false) : null,
+        AcknowledgeSms = File.Exists(Path.Combine(Directory, name + ".acknowledge.sms.txt")) ? new Template(Read(name + ".acknowledge.sms.txt").Trim(), html: false) : null,
     };
 
     public Template LoadOne(string file, bool html) => new(Read(file), html);

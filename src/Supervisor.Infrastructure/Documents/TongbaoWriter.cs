@@ -271,7 +271,19 @@ public static class TongbaoWriter
         }
 
         doc.Heading2("（三）未签收");
-        doc.BodyText("逾期未签收情况暂未纳入系统统计，由督查室另行掌握。");
+        if (d.NotSignedFor.Count == 0)
+        {
+            doc.BodyText("截至统计日，无未签收的任务。");
+        }
+        else
+        {
+            doc.BodyText($"以下{d.NotSignedFor.Count}个单位尚有交办任务未签收，请及时签收：");
+            var u = 0;
+            foreach (var unit in d.NotSignedFor)
+            {
+                doc.BodyText($"{++u}. {unit.Unit}：{unit.Tasks}项（任务{unit.Codes}{(unit.Tasks > 10 ? "等" : "")}）。");
+            }
+        }
     }
 
     private static void Colophon(GongwenDocument doc, TongbaoContent content)

@@ -70,7 +70,10 @@ public sealed class ReviewStore(NpgsqlDataSource dataSource)
     /// Milestones still open whose latest application was returned, for the lead units of their tasks (the unit that
     /// applied and any other lead unit: either may apply again); all units when <paramref name="unitIds"/> is null.
     /// </summary>
-    public async Task<IReadOnlyList<ReturnedItem>> ReturnedAsync(IReadOnlyCollection<long>? unitIds, CancellationToken ct) =>
+    public Task<IReadOnlyList<ReturnedItem>> ReturnedAsync(IReadOnlyCollection<long>? unitIds, CancellationToken ct) => ReturnedAsync(unitIds, null, ct);
+
+    /// <summary>The same of one plan's tasks (null: every plan): a plan's 通报 lists only its own 退回 items.</summary>
+    public async Task<IReadOnlyList<ReturnedItem>> ReturnedAsync(IReadOnlyCollection<long>? unitIds, long? planId, CancellationToken ct) =>
         await dataSource.ListAsync<ReturnedItem>("""
             select ca.id as ApplicationId, m.id as MilestoneId, m.title as Milestone, t.id as TaskId, t.code as TaskCode, t.title as TaskTitle,
                    u.id as UnitId, u.name as Unit, m.due_date::timestamp as DueDate, ca.decided_at as DecidedAt, ca.decided_by as DecidedBy, ca.return_reason as ReturnReason
@@ -82,8 +85,9 @@ public sealed class ReviewStore(NpgsqlDataSource dataSource)
             where m.status = 'open'
               and m.id in (select milestone_id from completion_applications where state = 'returned')
               and (@unitIds::bigint[] is null or u.id = any(@unitIds))
+              and (@planId::bigint is null or t.plan_id = @planId)
             order by u.name, m.due_date, t.position, m.key
-            """, new { unitIds = unitIds?.ToArray() }, ct);
+            """, new { unitIds = unitIds?.ToArray(), planId }, ct);
 
     /// <summary>销号: the milestone is done as of the application (completed_at = applied_at). False when the application is not pending.</summary>
     public async Task<bool> ApproveAsync(long id, string actor, DateTimeOffset now, CancellationToken ct)

@@ -167,6 +167,24 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public void Render_NestedSections_RepeatEachTasksMilestonesUnderIt()
+    {
+        static IReadOnlyDictionary<string, object?> Item(params (string Name, object? Value)[] pairs) => pairs.ToDictionary(p => p.Name, p => p.Value);
+        var template = new Template("{{#tasks}}{{code}} {{task}}\n{{#milestones}}  {{milestone}} {{status}} {{code}}\n{{/milestones}}{{/tasks}}", html: false);
+
+        var text = template.Render(new Dictionary<string, object?>
+        {
+            ["tasks"] = new List<IReadOnlyDictionary<string, object?>>
+            {
+                Item(("code", "19"), ("task", "农田水利"), ("milestones", new List<IReadOnlyDictionary<string, object?>> { Item(("milestone", "方案"), ("status", "已逾期2个工作日（2天）")), Item(("milestone", "竣工"), ("status", "今日到期")) })),
+                Item(("code", "20"), ("task", "道路"), ("milestones", new List<IReadOnlyDictionary<string, object?>> { Item(("milestone", "开工"), ("status", "3天后到期")) })),
+            },
+        });
+
+        Assert.Equal("19 农田水利\n  方案 已逾期2个工作日（2天） 19\n  竣工 今日到期 19\n20 道路\n  开工 3天后到期 20\n", text);
+    }
+
+    [Fact]
     public void Render_EncodesValuesInHtml()
     {
         var html = new Template("<td>{{title}}</td>", html: true).Render(new Dictionary<string, object?> { ["title"] = "<b>路&桥</b>" });

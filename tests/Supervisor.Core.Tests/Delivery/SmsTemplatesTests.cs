@@ -28,7 +28,7 @@ public sealed class SmsTemplatesTests
     {
         var fitted = SmsTemplates.Fit(SmsTemplateKind.Overdue, Values, 12);
 
-        Assert.Equal(["unit", "count", "days", "link"], fitted.Select(v => v.Name));
+        Assert.Equal(["unit", "count", "days", "link", "workdays"], fitted.Select(v => v.Name));
         Assert.Equal("区住房和城乡建设局城市…", fitted[0].Value);
         Assert.Equal(("12", "35"), (fitted[1].Value, fitted[2].Value));
     }
@@ -46,6 +46,17 @@ public sealed class SmsTemplatesTests
         var fitted = SmsTemplates.Fit(SmsTemplateKind.Reminder, new Dictionary<string, string> { ["unit"] = "区财政局" }, 35);
 
         Assert.Equal([("unit", "区财政局"), ("count", ""), ("due", ""), ("link", "")], fitted);
+    }
+
+    [Fact]
+    public void Fit_WithTheVariablesATemplateWasApprovedWith_SendsThoseInThatOrder_AndTheNewOnesLast()
+    {
+        var values = new Dictionary<string, string>(Values, StringComparer.Ordinal) { ["workdays"] = "24" };
+
+        Assert.Equal(["unit", "count", "days", "link"], SmsTemplates.Fit(SmsTemplateKind.Overdue, values, 35, ["unit", "count", "days", "link"]).Select(v => v.Name));
+        Assert.Equal([("count", "12"), ("workdays", "24"), ("days", "35")], SmsTemplates.Fit(SmsTemplateKind.Overdue, values, 35, ["count", "workdays", "days"]));
+        Assert.Equal(["unit", "count", "days", "link", "workdays"], SmsTemplates.Overdue.Select(v => v.Name));
+        Assert.Equal(["name", "unit", "count", "days", "link", "caldays"], SmsTemplates.Escalation.Select(v => v.Name));
     }
 
     [Fact]

@@ -17,6 +17,28 @@ public class PlanTextParserTests
     }
 
     [Fact]
+    public void Parse_TaskThatIsOnlyDatedSteps_IsTitledByWhatItsFirstStepDoes_NotByTheStepWithItsMarkerAndDate()
+    {
+        // demo/plan-2026.txt, item 17, as the office wrote it: no title before the steps.
+        var doc = PlanTextParser.Parse("17.①2月上旬前完成冬春农田水利建设方案；②5月底前完成项目建设；③11月25日前完成竣工验收。(责任领导:李明华;牵头单位:县农业农村局;责任单位:县财政局)\n\n18.①4月底前，完成选址。(牵头单位:县城管局)\n\n19.推进城区道路改造，年底前完成。(牵头单位:县住建局)\n");
+
+        Assert.Equal("完成冬春农田水利建设方案等3项工作", doc.Tasks[0].Title);
+        Assert.StartsWith("①2月上旬前完成冬春农田水利建设方案；②", doc.Tasks[0].Text, StringComparison.Ordinal);
+        Assert.Equal("完成选址", doc.Tasks[1].Title);
+        Assert.Equal("推进城区道路改造，年底前完成", doc.Tasks[2].Title);
+    }
+
+    [Theory]
+    [InlineData("①一季度完成实施方案制定；②年底前全面推开。", "完成实施方案制定等2项工作")]
+    [InlineData("①完成选址；②开工建设。", "完成选址等2项工作")]
+    [InlineData("①2026年6月30日前建成投用。", "建成投用")]
+    [InlineData("①力争3月底前，完成招标；②9月底前完工；③年底前验收。", "完成招标等3项工作")]
+    public void TaskTitle_OfAStepList_IsTheFirstStepsActionAndTheStepCount(string text, string title)
+    {
+        Assert.Equal(title, TaskTitle.Of(text));
+    }
+
+    [Fact]
     public void Parse_BuildsSectionPathsFromAllHeadingLevels()
     {
         var doc = PlanTextParser.Parse("""

@@ -82,7 +82,7 @@ public sealed class AliyunSmsSender(HttpClient http, IOptions<SmsOptions> option
             return (null, $"Sms:Templates:{template.Value} is not set");
         }
 
-        var variables = SmsTemplates.Fit(template.Value, message.TemplateParams, MaxVariableLength).ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
+        var variables = SmsTemplates.Fit(template.Value, message.TemplateParams, MaxVariableLength, o.Templates.VariablesFor(template.Value)).ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
         var parameters = new List<KeyValuePair<string, string>>
         {
             new("AccessKeyId", o.Aliyun.AccessKeyId ?? ""),

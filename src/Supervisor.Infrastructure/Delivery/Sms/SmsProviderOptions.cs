@@ -64,13 +64,30 @@ public sealed class SmsTemplateOptions
     /// <summary>通报 (the office's digest); optional.</summary>
     public string? Digest { get; set; }
 
+    /// <summary>签收 (tasks not signed for); optional: without it a template provider sends no 签收 text.</summary>
+    public string? Acknowledge { get; set; }
+
+    /// <summary>
+    /// Per kind (Reminder, Overdue, …), the variables its registered template takes, comma-separated in the template's
+    /// order (Tencent's {1}, {2}, …): for a template approved before a variable was added, e.g.
+    /// <c>Sms:Templates:Variables:Overdue = unit,count,days,link</c>. Absent: every variable Core's SmsTemplates declares.
+    /// </summary>
+    public Dictionary<string, string> Variables { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     public string? For(Core.Delivery.SmsTemplateKind kind) => kind switch
     {
         Core.Delivery.SmsTemplateKind.Reminder => Reminder,
         Core.Delivery.SmsTemplateKind.Overdue => Overdue,
         Core.Delivery.SmsTemplateKind.Escalation => Escalation,
+        Core.Delivery.SmsTemplateKind.Acknowledge => Acknowledge,
         _ => Digest,
     };
+
+    /// <summary>The variable names configured for <paramref name="kind"/>, or null for every declared one.</summary>
+    public IReadOnlyList<string>? VariablesFor(Core.Delivery.SmsTemplateKind kind) =>
+        Variables.TryGetValue(kind.ToString(), out var names) && !string.IsNullOrWhiteSpace(names)
+            ? names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : null;
 }
 
 /// <summary>The provider part of <c>Sms</c>: a missing key for the chosen provider stops start-up naming the key.</summary>
@@ -115,6 +132,22 @@ public sealed class SmsProviderOptionsValidator : IValidateOptions<SmsOptions>
             default:
                 failures.Add($"Sms:Provider '{options.Provider}' must be Gateway, Aliyun or Tencent");
                 break;
+        }
+
+        foreach (var (kindName, names) in options.Templates.Variables)
+        {
+            if (!Enum.TryParse<Core.Delivery.SmsTemplateKind>(kindName, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+            {
+                failures.Add($"Sms:Templates:Variables:{kindName} names no template (Reminder, Overdue, Escalation, Digest or Acknowledge)");
+                continue;
+            }
+
+            var declared = Core.Delivery.SmsTemplates.Variables(kind).Select(v => v.Name).ToList();
+            var unknown = (options.Templates.VariablesFor(kind) ?? []).Where(n => !declared.Contains(n, StringComparer.Ordinal)).ToList();
+            if (unknown.Count > 0)
+            {
+                failures.Add($"Sms:Templates:Variables:{kindName} '{names}' names {string.Join(", ", unknown)}, not a variable of that template ({string.Join(", ", declared)})");
+            }
         }
 
         if (options.Provider is SmsProvider.Aliyun or SmsProvider.Tencent)

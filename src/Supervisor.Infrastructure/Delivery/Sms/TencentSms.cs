@@ -74,9 +74,9 @@ public sealed class TencentSmsSender(HttpClient http, IOptions<SmsOptions> optio
         return Variables(message) is { } v ? message.SmsTemplate + "|" + string.Join('\u001f', v) : null;
     }
 
-    private static List<string>? Variables(OutboxMessage message) =>
+    private List<string>? Variables(OutboxMessage message) =>
         SmsTemplates.Parse(message.SmsTemplate) is { } kind && message.TemplateParams is { } values
-            ? SmsTemplates.Fit(kind, values, MaxVariableLength).Select(v => v.Value).ToList()
+            ? SmsTemplates.Fit(kind, values, MaxVariableLength, options.Value.Templates.VariablesFor(kind)).Select(v => v.Value).ToList()
             : null;
 
     /// <summary>The JSON body for messages that share a template and variables, or null with the reason.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace Supervisor.IntegrationTests.Delivery.Channels;
 
 /// <summary>What a fake accepted: the platform, the recipient (phone or robot), the provider's id, the content.</summary>
-public sealed record ProviderReceipt(string Platform, string Recipient, string Id, string Content, string? OutId);
+/// <summary>What a provider accepted; <see cref="Text"/> the SMS as the handset shows it when the template's text was registered with the fake.</summary>
+public sealed record ProviderReceipt(string Platform, string Recipient, string Id, string Content, string? OutId, string? Text = null);
 
 /// <summary>
 /// Loopback fakes of Alibaba Cloud SMS, Tencent Cloud SMS, the WeCom group robot and the DingTalk custom robot, in one
@@ -55,6 +57,18 @@ public sealed class ProviderFakes : IAsyncDisposable
 
     /// <summary>The robots' errcode per post that passed the key/signature check, numbered from 1 (0, 45009, 130101, or 500 for an HTTP 500).</summary>
     public Func<string, int, int> Robot { get; set; } = (_, _) => 0;
+
+    /// <summary>
+    /// Approved template texts by code (Aliyun SMS_…, with ${name}) or id (Tencent, with {1}, {2}…). A registered template
+    /// is checked as the provider does — Aliyun: every ${name} needs a value (isv.TEMPLATE_MISSING_PARAMETERS), a name
+    /// registered as a number (<see cref="NumberVariables"/>) takes digits only (isv.TEMPLATE_PARAMS_ILLEGAL); Tencent: as
+    /// many values as placeholders (FailedOperation.TemplateParamSetNotMatchApprovedTemplate) — and rendered into the
+    /// receipt's Text with the signature. Unregistered codes are accepted as before.
+    /// </summary>
+    public Dictionary<string, string> TemplateTexts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Aliyun variables registered with the 数字 type.</summary>
+    public HashSet<string> NumberVariables { get; } = new(StringComparer.Ordinal);
 
     public string Base => $"http://127.0.0.1:{Port}";
 
@@ -121,6 +135,24 @@ public sealed class ProviderFakes : IAsyncDisposable
 
         var phone = form["PhoneNumbers"].ToString();
         Requests.Enqueue("aliyun " + phone + " " + form["TemplateCode"] + " " + form["TemplateParam"]);
+        string? text = null;
+        if (TemplateTexts.TryGetValue(form["TemplateCode"].ToString(), out var template))
+        {
+            var values = JsonSerializer.Deserialize<Dictionary<string, string>>(form["TemplateParam"].ToString()) ?? [];
+            var names = Regex.Matches(template, @"\$\{(\w+)\}").Select(m => m.Groups[1].Value).ToList();
+            if (names.Any(v => !values.ContainsKey(v)))
+            {
+                return Results.Json(new { Code = "isv.TEMPLATE_MISSING_PARAMETERS", Message = "模板变量缺少对应参数值", RequestId = "r" }, AsIs);
+            }
+
+            if (names.Any(v => NumberVariables.Contains(v) && !Regex.IsMatch(values[v], "^[0-9]+$")))
+            {
+                return Results.Json(new { Code = "isv.TEMPLATE_PARAMS_ILLEGAL", Message = "模板变量里包含非法关键字", RequestId = "r" }, AsIs);
+            }
+
+            text = "【" + form["SignName"] + "】" + Regex.Replace(template, @"\$\{(\w+)\}", m => values[m.Groups[1].Value]);
+        }
+
         var code = Aliyun(phone, n);
         if (code == "500")
         {
@@ -129,7 +161,7 @@ public sealed class ProviderFakes : IAsyncDisposable
 
         if (code == "OK")
         {
-            Accepted.Enqueue(new ProviderReceipt("aliyun", phone, "biz-" + n, form["TemplateCode"] + " " + form["TemplateParam"], form["OutId"]));
+            Accepted.Enqueue(new ProviderReceipt("aliyun", phone, "biz-" + n, form["TemplateCode"] + " " + form["TemplateParam"], form["OutId"], text));
         }
 
         return Results.Json(new { Code = code, Message = code == "OK" ? "OK" : "refused", BizId = code == "OK" ? "biz-" + n : null, RequestId = Guid.NewGuid().ToString() }, AsIs);
@@ -172,8 +204,20 @@ public sealed class ProviderFakes : IAsyncDisposable
         using var json = JsonDocument.Parse(body);
         var root = json.RootElement;
         var phones = root.GetProperty("PhoneNumberSet").EnumerateArray().Select(p => p.GetString()!).ToList();
-        var content = root.GetProperty("TemplateId").GetString() + " " + string.Join(",", root.GetProperty("TemplateParamSet").EnumerateArray().Select(p => p.GetString()));
+        var parameters = root.GetProperty("TemplateParamSet").EnumerateArray().Select(p => p.GetString() ?? "").ToList();
+        var content = root.GetProperty("TemplateId").GetString() + " " + string.Join(",", parameters);
         Requests.Enqueue("tencent " + string.Join(",", phones) + " " + content);
+        string? text = null;
+        if (TemplateTexts.TryGetValue(root.GetProperty("TemplateId").GetString() ?? "", out var template))
+        {
+            if (Regex.Count(template, @"\{(\d+)\}") != parameters.Count)
+            {
+                return Results.Json(new { Response = new { Error = new { Code = "FailedOperation.TemplateParamSetNotMatchApprovedTemplate", Message = "请求内容与审核通过的模板内容不匹配" }, RequestId = "r" } }, AsIs);
+            }
+
+            text = "【" + root.GetProperty("SignName").GetString() + "】" + Regex.Replace(template, @"\{(\d+)\}", m => parameters[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - 1]);
+        }
+
         var codes = phones.Select(p => (Phone: p, Code: Tencent(p, n))).ToList();
         if (codes.Any(c => c.Code == "500"))
         {
@@ -185,7 +229,7 @@ public sealed class ProviderFakes : IAsyncDisposable
             var serial = $"serial-{n}-{i}";
             if (c.Code == "Ok")
             {
-                Accepted.Enqueue(new ProviderReceipt("tencent", c.Phone, serial, content, root.GetProperty("SessionContext").GetString()));
+                Accepted.Enqueue(new ProviderReceipt("tencent", c.Phone, serial, content, root.GetProperty("SessionContext").GetString(), text));
             }
 
             return new { SerialNo = serial, PhoneNumber = c.Phone, Fee = 1, SessionContext = "", Code = c.Code, Message = c.Code == "Ok" ? "send success" : "refused", IsoCode = "CN" };
