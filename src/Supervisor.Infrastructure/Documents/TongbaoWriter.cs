@@ -266,7 +266,7 @@ public static class TongbaoWriter
             var r = 0;
             foreach (var (item, units) in returned)
             {
-                doc.BodyText($"{++r}. {item.TaskCode} {item.TaskTitle}——{item.Milestone}（{units}），完成时限{GongwenLayout.Date(DateOnly.FromDateTime(item.DueDate))}，退回理由：{item.ReturnReason}。");
+                doc.BodyText($"{++r}. {item.TaskCode} {item.TaskTitle}——{item.Milestone}（{units}），完成时限{GongwenLayout.Date(DateOnly.FromDateTime(item.DueDate))}，退回理由：{item.ReturnReason.TrimEnd('。')}。");
             }
         }
 

@@ -31,6 +31,27 @@ public sealed class ReturnedInTongbaoTests : MigratedDatabaseTest
     public async Task ReturnedApplication_IsListedWithItsReason_InTheTongbaoAndTheOfficeDigest()
     {
         await using var services = TestServices.Create(Db, null, new FixedTimeProvider(DigestData.SentAt));
+        var returned = await ReturnOneAndReadTheTongbaoAsync(services, "开工许可证未上传");
+        Assert.Contains("1. 1 推进城区道路改造——开工建设（区发改局），完成时限2023年7月6日，退回理由：开工许可证未上传。", returned, StringComparison.Ordinal);
+
+        var composer = services.GetRequiredService<SupervisionDigestComposer>();
+        var rendered = composer.Render(await composer.BuildAsync(DigestData.SentAt, CancellationToken.None));
+        Assert.Contains("退回理由：开工许可证未上传", rendered.Text, StringComparison.Ordinal);
+        Assert.Contains("<td>开工许可证未上传</td>", rendered.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReasonWrittenAsASentence_EndsWithOneFullStop_InTheTongbao()
+    {
+        await using var services = TestServices.Create(Db, null, new FixedTimeProvider(DigestData.SentAt));
+        var returned = await ReturnOneAndReadTheTongbaoAsync(services, "佐证材料不全，请补充验收结论。");
+        Assert.Contains("退回理由：佐证材料不全，请补充验收结论。", returned, StringComparison.Ordinal);
+        Assert.DoesNotContain("。。", returned, StringComparison.Ordinal);
+    }
+
+    /// <summary>The lead unit applies for m3, the office returns it with <paramref name="reason"/>; the 通报's 退回 section.</summary>
+    private async Task<string> ReturnOneAndReadTheTongbaoAsync(ServiceProvider services, string reason)
+    {
         long milestone, lead;
         await using (var c = await Db.DataSource.OpenConnectionAsync())
         {
@@ -41,17 +62,11 @@ public sealed class ReturnedInTongbaoTests : MigratedDatabaseTest
         var progress = services.GetRequiredService<ProgressStore>();
         var reviews = services.GetRequiredService<ReviewStore>();
         var application = await progress.ApplyAsync(milestone, lead, "已开工", null, "link", $"link:unit:{lead}", new DateTimeOffset(2023, 7, 5, 10, 0, 0, TimeSpan.FromHours(8)), CancellationToken.None);
-        Assert.True(await reviews.ReturnAsync(application, "开工许可证未上传", "督查室王科", new DateTimeOffset(2023, 7, 7, 10, 0, 0, TimeSpan.FromHours(8)), CancellationToken.None));
+        Assert.True(await reviews.ReturnAsync(application, reason, "督查室王科", new DateTimeOffset(2023, 7, 7, 10, 0, 0, TimeSpan.FromHours(8)), CancellationToken.None));
 
         var (_, docx, _) = await services.GetRequiredService<TongbaoService>().PreviewAsync(DigestData.SentAt, CancellationToken.None);
         var text = Text(docx);
-        var returned = text[text.IndexOf("（二）退回", StringComparison.Ordinal)..text.IndexOf("（三）未签收", StringComparison.Ordinal)];
-        Assert.Contains("1. 1 推进城区道路改造——开工建设（区发改局），完成时限2023年7月6日，退回理由：开工许可证未上传。", returned, StringComparison.Ordinal);
-
-        var composer = services.GetRequiredService<SupervisionDigestComposer>();
-        var rendered = composer.Render(await composer.BuildAsync(DigestData.SentAt, CancellationToken.None));
-        Assert.Contains("退回理由：开工许可证未上传", rendered.Text, StringComparison.Ordinal);
-        Assert.Contains("<td>开工许可证未上传</td>", rendered.Html, StringComparison.Ordinal);
+        return text[text.IndexOf("（二）退回", StringComparison.Ordinal)..text.IndexOf("（三）未签收", StringComparison.Ordinal)];
     }
 
     [Fact]
