@@ -80,12 +80,15 @@ public static class BenchCommands
         var email = new Option<int>("--email-messages") { DefaultValueFactory = _ => 1_000, Description = "E-mails for each of the SMTP figures" };
         var sms = new Option<int>("--sms-messages") { DefaultValueFactory = _ => 5_000, Description = "Texts for each of the SMS figures" };
         var smsLatency = new Option<int>("--sms-latency-ms") { DefaultValueFactory = _ => 20, Description = "Also measure SMS with the gateway answering after this many ms (a real gateway's round trip); 0 = only at once" };
+        var smtpLatency = new Option<int>("--smtp-latency-ms") { DefaultValueFactory = _ => 5, Description = "Also measure e-mail with the sink answering DATA after this many ms (a mail server writing its queue); 0 = only at once" };
         var smtpPort = new Option<int?>("--smtp-port") { Description = "Use the SMTP server on 127.0.0.1:PORT instead of starting aiosmtpd" };
         var database = new Option<string>("--database") { DefaultValueFactory = _ => "supervisor_bench_delivery", Description = "Database to create for the outbox (dropped at the end)" };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON too" };
+        var only = new Option<string[]>("--only") { Description = "Run only these parts: outbox, email, sms (default: all)", AllowMultipleArgumentsPerToken = true };
+        only.AcceptOnlyFromAmong("outbox", "email", "sms");
         var command = new Command("delivery", "Outbox claim+ack with a no-op sender (batched vs one row per round trip), e-mail to a loopback aiosmtpd and SMS to a loopback gateway, each against plain client loops.")
         {
-            messages, single, email, sms, smsLatency, smtpPort, database, json,
+            messages, single, email, sms, smsLatency, smtpLatency, smtpPort, database, json, only,
         };
         command.SetAction((parse, ct) => CliHost.RunAsync(
             async (services, token) =>
@@ -96,13 +99,15 @@ public static class BenchCommands
                 }
 
                 var scale = new DeliveryBenchScale(parse.GetValue(messages), parse.GetValue(single), parse.GetValue(email), parse.GetValue(sms), parse.GetValue(smtpPort),
-                    TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(smsLatency))));
+                    TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(smsLatency))), TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(smtpLatency))), parse.GetValue(only) is { Length: > 0 } parts ? parts.ToHashSet(StringComparer.Ordinal) : null);
                 var figures = await DeliveryBench.RunAsync(services, services.GetRequiredService<IConfiguration>(), parse.GetValue(database)!, scale, token);
                 Console.WriteLine();
                 Console.WriteLine($"{"figure",-56} {"messages",9} {"seconds",8} {"msg/s",9}  goal / note");
                 foreach (var f in figures)
                 {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{f.Name,-56} {f.Messages,9:N0} {f.Seconds,8:F2} {f.PerSecond,9:N0}  {f.Note}"));
+                    Console.WriteLine(f.Seconds > 0
+                        ? string.Create(CultureInfo.InvariantCulture, $"{f.Name,-56} {f.Messages,9:N0} {f.Seconds,8:F2} {f.PerSecond,9:N0}  {f.Note}")
+                        : string.Create(CultureInfo.InvariantCulture, $"{f.Name,-56} {f.Messages,9:N0} {"",8} {"",9}  {f.Note}"));
                 }
 
                 if (parse.GetValue(json))

@@ -17,7 +17,10 @@ using Supervisor.Core.Delivery;
 
 namespace Supervisor.Bench;
 
-public sealed record DeliveryBenchScale(int Messages, int SingleRowMessages, int EmailMessages, int SmsMessages, int? SmtpPort, TimeSpan SmsLatency);
+public sealed record DeliveryBenchScale(int Messages, int SingleRowMessages, int EmailMessages, int SmsMessages, int? SmtpPort, TimeSpan SmsLatency, TimeSpan SmtpLatency, IReadOnlySet<string>? Only = null)
+{
+    public bool Runs(string part) => Only is null || Only.Contains(part);
+}
 
 /// <summary>One line of the bench table: how many messages in how long, and what it is compared with.</summary>
 public sealed record DeliveryFigure(string Name, int Messages, double Seconds, string Note)
@@ -50,8 +53,21 @@ public static class DeliveryBench
                 await new Migrator(dataSource, TimeProvider.System, NullLogger<Migrator>.Instance).MigrateAsync(ct);
             }
 
-            figures.AddRange(await OutboxAsync(configuration, connectionString, scale, ct));
-            figures.AddRange(await EmailAsync(configuration, connectionString, scale, ct));
+            if (scale.Runs("outbox"))
+            {
+                figures.AddRange(await OutboxAsync(configuration, connectionString, scale, ct));
+            }
+
+            if (scale.Runs("email"))
+            {
+                figures.AddRange(await EmailAsync(configuration, connectionString, scale, ct));
+            }
+
+            if (!scale.Runs("sms"))
+            {
+                return figures;
+            }
+
             figures.AddRange(await SmsAsync(configuration, connectionString, scale, TimeSpan.Zero, "s0", ct));
             figures.AddRange(await ChannelBench.RunAsync(configuration, connectionString, scale.SmsMessages, ct));
             if (scale.SmsLatency > TimeSpan.Zero)
@@ -114,7 +130,7 @@ public static class DeliveryBench
             "【督查督办】区发改局：2项逾期、3项临期", EmailBody, "<p>" + WebUtility.HtmlEncode(EmailBody) + "</p>", [], 0, At);
 
         DeliveryFigure plainDefault;
-        using (var sink = scale.SmtpPort is null ? await AiosmtpdSink.StartAsync(ct) : null)
+        using (var sink = scale.SmtpPort is null ? await AiosmtpdSink.StartAsync(TimeSpan.Zero, ct) : null)
         {
             await using var services = EmailServices(configuration, connectionString, scale.SmtpPort ?? sink!.Port);
             var (email, smtp) = (services.GetRequiredService<EmailSender>(), services.GetRequiredService<IOptions<SmtpOptions>>().Value);
@@ -124,45 +140,75 @@ public static class DeliveryBench
             plainDefault = new DeliveryFigure($"e-mail: plain MailKit SmtpClient loops ×{smtp.Connections}, MailKit's own socket", scale.EmailMessages, stopwatch.Elapsed.TotalSeconds, "Nagle + delayed ACK stall each message");
         }
 
-        // Two things skew a single run. aiosmtpd gets slower once a process has taken some 4,000 messages (its CPU per
-        // message doubles; a minimal asyncio sink stays flat), so every round gives the plain loops and the dispatcher a
-        // fresh sink each. And the dispatcher's methods run once per batch, so a cold pass is still in tier-0 JIT code
-        // (46 % where warm passes reach ~80 %): the first EmailWarmUpRounds rounds warm both paths up and are not
-        // counted. The figures are the medians of EmailRounds rounds. With --smtp-port every round uses that one server.
+        List<DeliveryFigure> figures = [plainDefault];
+        figures.AddRange(await EmailRoundsAsync(configuration, connectionString, scale, sample, TimeSpan.Zero, EmailWarmUpRounds, ct));
+        if (scale.SmtpLatency > TimeSpan.Zero && scale.SmtpPort is null)
+        {
+            // Warm already: one round to settle the new sinks' timing.
+            figures.AddRange(await EmailRoundsAsync(configuration, connectionString, scale, sample, scale.SmtpLatency, 1, ct));
+        }
+
+        return figures;
+    }
+
+    /// <summary>
+    /// The plain loops against the dispatcher, in rounds. Two things skew a single run. aiosmtpd gets slower once a
+    /// process has taken some 4,000 messages (its CPU per message doubles; a minimal asyncio sink stays flat), so every
+    /// round gives the plain loops and the dispatcher a fresh sink each. And the dispatcher's methods run once per batch,
+    /// so a cold pass is still in tier-0 JIT code: the first <paramref name="warmUpRounds"/> rounds warm both paths up
+    /// and are not counted. The figures are the medians of EmailRounds rounds, with the CPU each side took (the bench
+    /// process, the sink, PostgreSQL). With --smtp-port every round uses that one server.
+    /// </summary>
+    private static async Task<List<DeliveryFigure>> EmailRoundsAsync(
+        IConfiguration configuration, string connectionString, DeliveryBenchScale scale, OutboxMessage sample, TimeSpan latency, int warmUpRounds, CancellationToken ct)
+    {
         var plainRounds = new List<double>();
         var oursRounds = new List<double>();
+        var plainCpu = new List<CpuUse>();
+        var oursCpu = new List<CpuUse>();
         var connections = 0;
-        for (var round = 0; round < EmailWarmUpRounds + EmailRounds; round++)
+        var prefix = latency == TimeSpan.Zero ? "e" : "l";
+        for (var round = 0; round < warmUpRounds + EmailRounds; round++)
         {
-            using var plainSink = scale.SmtpPort is null ? await AiosmtpdSink.StartAsync(ct) : null;
-            using var oursSink = scale.SmtpPort is null ? await AiosmtpdSink.StartAsync(ct) : null;
+            using var plainSink = scale.SmtpPort is null ? await AiosmtpdSink.StartAsync(latency, ct) : null;
+            using var oursSink = scale.SmtpPort is null ? await AiosmtpdSink.StartAsync(latency, ct) : null;
             await using var services = EmailServices(configuration, connectionString, scale.SmtpPort ?? oursSink!.Port);
             var (email, smtp) = (services.GetRequiredService<EmailSender>(), services.GetRequiredService<IOptions<SmtpOptions>>().Value);
             connections = smtp.Connections;
+            var meter = CpuMeter.Start(plainSink?.ProcessId);
             var stopwatch = Stopwatch.StartNew();
             await PlainSmtpAsync(email, sample, smtp, scale.SmtpPort ?? plainSink!.Port, scale.EmailMessages, noDelay: true, ct);
             var plainSeconds = stopwatch.Elapsed.TotalSeconds;
-            await QueueAsync(services.GetRequiredService<NpgsqlDataSource>(), "e" + round.ToString(CultureInfo.InvariantCulture), Channels.Email, scale.EmailMessages, ct);
+            var plainUse = meter.Stop();
+            await QueueAsync(services.GetRequiredService<NpgsqlDataSource>(), prefix + round.ToString(CultureInfo.InvariantCulture), Channels.Email, scale.EmailMessages, ct);
+            meter = CpuMeter.Start(oursSink?.ProcessId);
             var pass = await PassAsync(services, scale.EmailMessages, ct);
-            if (round >= EmailWarmUpRounds)
+            var oursUse = meter.Stop();
+            if (round >= warmUpRounds)
             {
                 plainRounds.Add(plainSeconds);
                 oursRounds.Add(pass.Seconds);
+                plainCpu.Add(plainUse);
+                oursCpu.Add(oursUse);
             }
         }
 
         string Rates(List<double> rounds) => string.Join(" ", rounds.Select(r => (scale.EmailMessages / r).ToString("F0", CultureInfo.InvariantCulture)));
-        var plain = new DeliveryFigure($"e-mail: plain MailKit SmtpClient loops ×{connections}, TCP_NODELAY socket", scale.EmailMessages, Median(plainRounds),
-            $"baseline: the dispatcher's messages and socket option; median of {EmailRounds} warm rounds ({Rates(plainRounds)}/s), a fresh sink each");
+        var server = latency == TimeSpan.Zero
+            ? "sink answering at once"
+            : string.Create(CultureInfo.InvariantCulture, $"sink answering DATA after {latency.TotalMilliseconds:F0} ms");
+        var plain = new DeliveryFigure($"e-mail: plain MailKit loops ×{connections}, NODELAY, {(latency == TimeSpan.Zero ? "at once" : $"{latency.TotalMilliseconds:F0} ms")}", scale.EmailMessages, Median(plainRounds),
+            $"baseline: the dispatcher's messages and socket option; {server}; median of {EmailRounds} warm rounds ({Rates(plainRounds)}/s), a fresh sink each");
         var ours = new DeliveryFigure($"e-mail: outbox + dispatcher, Smtp:Connections={connections}", scale.EmailMessages, Median(oursRounds), "");
         return
         [
-            plainDefault,
             plain,
             ours with
             {
-                Note = string.Create(CultureInfo.InvariantCulture, $"{ours.PerSecond / plain.PerSecond:P0} of the plain NODELAY loops (goal ≥ 90%); median of {EmailRounds} warm rounds ({Rates(oursRounds)}/s); {ours.PerSecond / SystemNetMailPerSecond:F1}× the System.Net.Mail dispatcher ({SystemNetMailPerSecond}/s)"),
+                Note = string.Create(CultureInfo.InvariantCulture, $"{ours.PerSecond / plain.PerSecond:P0} of the plain NODELAY loops (goal ≥ 90%); {server}; median of {EmailRounds} warm rounds ({Rates(oursRounds)}/s); {ours.PerSecond / SystemNetMailPerSecond:F1}× the System.Net.Mail dispatcher ({SystemNetMailPerSecond}/s)"),
             },
+            new DeliveryFigure("profile: the plain loops' CPU", scale.EmailMessages, 0, CpuUse.Median(plainCpu).PerMessage(scale.EmailMessages)),
+            new DeliveryFigure("profile: the dispatcher's CPU", scale.EmailMessages, 0, CpuUse.Median(oursCpu).PerMessage(scale.EmailMessages)),
         ];
     }
 
@@ -378,7 +424,10 @@ public static class DeliveryBench
 
         public int Port { get; }
 
-        public static async Task<AiosmtpdSink> StartAsync(CancellationToken ct)
+        public int ProcessId => _process.Id;
+
+        /// <summary>Starts the sink; with a <paramref name="latency"/>, bench's smtp_sink.py answers the end of DATA after it.</summary>
+        public static async Task<AiosmtpdSink> StartAsync(TimeSpan latency, CancellationToken ct)
         {
             int port;
             using (var listener = new TcpListener(IPAddress.Loopback, 0))
@@ -388,10 +437,22 @@ public static class DeliveryBench
             }
 
             var info = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var a in new[] { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink" })
+            string[] handler = latency == TimeSpan.Zero
+                ? ["aiosmtpd.handlers.Sink"]
+                : ["smtp_sink.DelayedSink", latency.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)];
+            foreach (var a in new[] { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c" }.Concat(handler))
             {
                 info.ArgumentList.Add(a);
             }
+
+            info.Environment["PYTHONPATH"] = AppContext.BaseDirectory;
+
+            // Python's allocator gets the buffer of each message by mmap and gives it back by munmap; on a VM the
+            // munmap's TLB shootdown costs an interrupt to the other CPU whenever the sink has moved between CPUs,
+            // which happens more the busier the machine is: the sink's CPU per message doubled in whichever phase had
+            // more processes waking (perf: smp_call_function_many_cond under munmap/mremap). From the heap instead.
+            info.Environment["MALLOC_MMAP_THRESHOLD_"] = "33554432";
+            info.Environment["MALLOC_TRIM_THRESHOLD_"] = "67108864";
 
             var process = Process.Start(info) ?? throw new InvalidOperationException("could not start /usr/bin/python3 -m aiosmtpd");
             var sink = new AiosmtpdSink(process, port);

@@ -50,18 +50,23 @@ public sealed partial class Dispatcher(
 
         var composed = await composer.ComposeAsync(time.GetUtcNow(), ReminderComposer.EscalationOnly, ct);
         var calendar = await calendars.LoadAsync(ct);
-        int claimed = 0, sent = 0, retrying = 0, dead = 0, held = 0;
+        var claimed = 0;
 
         // A pipeline with the guarantees of one batch at a time. Messages are claimed Delivery:BatchSize at a time, the
         // next batch while the current one is being sent (the claim reads the bodies: the heaviest statement). They are
-        // sent in halves, and a half's ack runs while the next half is sent, never further ahead: a worker killed at any
-        // point leaves at most one batch's worth sent but unacknowledged, as before. What was claimed and not sent when
-        // the pass ends early is handed back at once instead of waiting out its lease.
+        // sent in halves ("chunks"). A chunk of e-mail starts while the previous chunk's last messages are still with
+        // the server, so the connections never wait for a chunk's slowest message; before it starts, the chunk two back
+        // is acknowledged. A worker killed at any point therefore leaves at most two chunks (one batch) sent but
+        // unacknowledged, as before. A chunk with texts or robot posts waits until everything before it is acknowledged:
+        // the SMS daily cap counts acknowledged texts, and robots keep their own parallelism. What was claimed and not
+        // sent when the pass ends early is handed back at once instead of waiting out its lease.
         var chunkSize = Math.Max(1, delivery.Value.BatchSize / 2);
-        var overlapAcks = 2 * chunkSize <= delivery.Value.BatchSize;
+        var overlap = 2 * chunkSize <= delivery.Value.BatchSize;
         var queue = new Queue<(OutboxMessage Message, DateTimeOffset LeaseEnd)>();
+        var sending = new Queue<Sending>();
+        var inHand = new List<(OutboxMessage Message, DateTimeOffset LeaseEnd)>();
+        var counts = new int[4];
         Task<ClaimedBatch>? ahead = ClaimAsync(worker, time, ct);
-        Task? acking = null;
         try
         {
             while (!ct.IsCancellationRequested)
@@ -91,50 +96,59 @@ public sealed partial class Dispatcher(
                     break;
                 }
 
-                var chunk = new List<(OutboxMessage Message, DateTimeOffset LeaseEnd)>(Math.Min(chunkSize, queue.Count));
-                while (chunk.Count < chunkSize && queue.TryDequeue(out var item))
+                // At most one chunk still sending when this one starts, and nothing older unacknowledged.
+                var emailOnly = overlap && queue.Take(chunkSize).All(c => c.Message.Channel == Channels.Email);
+                while (sending.Count > (emailOnly ? 1 : 0))
                 {
-                    chunk.Add(item);
+                    await FinishAsync(worker, sending.Dequeue(), time, counts);
                 }
 
-                chunk = await RenewIfKeptWaitingAsync(worker, chunk, time, ct);
+                while (inHand.Count < chunkSize && queue.TryDequeue(out var item))
+                {
+                    inHand.Add(item);
+                }
+
+                // Renewed right before sending: the wait above may have outlasted part of the lease.
+                var chunk = await RenewIfKeptWaitingAsync(worker, inHand, time, ct);
+                inHand = [];
                 if (chunk.Count == 0)
                 {
                     continue;
                 }
 
                 claimed += chunk.Count;
-                var acks = await ProcessAsync(chunk.ConvertAll(c => c.Message), worker, acking, time, calendar, ct);
-                if (acking is not null)
-                {
-                    await acking;
-                }
-
-                acking = AckWithRetryAsync(worker, acks, chunk.Min(c => c.LeaseEnd), time);
-                if (!overlapAcks)
-                {
-                    await acking;
-                }
-
-                sent += acks.Count(a => a.Ack.State == "sent");
-                retrying += acks.Count(a => a.Ack.State == "failed");
-                dead += acks.Count(a => a.Ack.State == "dead");
-                held += acks.Count(a => a.Ack.State == "held");
+                sending.Enqueue(new Sending(ProcessAsync(chunk.ConvertAll(c => c.Message), worker, time, calendar, ct), chunk.Min(c => c.LeaseEnd)));
             }
 
-            if (acking is not null)
+            while (sending.Count > 0)
             {
-                var last = acking;
-                acking = null;
-                await last;
+                await FinishAsync(worker, sending.Dequeue(), time, counts);
             }
         }
         finally
         {
-            await LeaveAsync(worker, acking, queue.Select(q => q.Message.Id), ahead);
+            await LeaveAsync(worker, sending, inHand.Concat(queue).Select(q => q.Message.Id), ahead, time, counts);
         }
 
-        return new DispatchResult(composed.Messages, claimed, sent, retrying, dead, held);
+        return new DispatchResult(composed.Messages, claimed, counts[0], counts[1], counts[2], counts[3]);
+    }
+
+    /// <summary>A chunk handed to the senders: the sends under way, and when its lease runs out.</summary>
+    private sealed record Sending(Task<List<(OutboxMessage Message, MessageAck Ack)>> Sends, DateTimeOffset LeaseEnd);
+
+    /// <summary>Waits for a chunk's sends and acknowledges them; counts sent, retrying, dead, held.</summary>
+    private async Task FinishAsync(string worker, Sending chunk, TimeProvider time, int[] counts)
+    {
+        var acks = await chunk.Sends;
+        await AckWithRetryAsync(worker, acks, chunk.LeaseEnd, time);
+        foreach (var (_, ack) in acks)
+        {
+            var i = ack.State switch { "sent" => 0, "failed" => 1, "dead" => 2, "held" => 3, _ => -1 };
+            if (i >= 0)
+            {
+                counts[i]++;
+            }
+        }
     }
 
     private sealed record ClaimedBatch(IReadOnlyList<OutboxMessage> Messages, DateTimeOffset LeaseEnd);
@@ -165,17 +179,24 @@ public sealed partial class Dispatcher(
     }
 
     /// <summary>
-    /// The pass ends early (stopped, or the database went away): the ack in flight is finished (those messages have
-    /// left), and what was claimed but not sent is handed back.
+    /// The pass ends early (stopped, or the database went away): chunks whose sends finish are acknowledged (those
+    /// messages have left), and what was claimed but not sent is handed back.
     /// </summary>
-    private async Task LeaveAsync(string worker, Task? acking, IEnumerable<long> unsent, Task<ClaimedBatch>? ahead)
+    private async Task LeaveAsync(string worker, Queue<Sending> sending, IEnumerable<long> unsent, Task<ClaimedBatch>? ahead, TimeProvider time, int[] counts)
     {
         var ids = unsent.ToList();
         try
         {
-            if (acking is not null)
+            while (sending.TryDequeue(out var chunk))
             {
-                await acking;
+                try
+                {
+                    await FinishAsync(worker, chunk, time, counts);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or Npgsql.NpgsqlException or TimeoutException)
+                {
+                    // Stopped mid-chunk, or the database went away: those leases run out and the messages are sent again.
+                }
             }
 
             if (ahead is not null)
@@ -225,7 +246,7 @@ public sealed partial class Dispatcher(
     }
 
     private async Task<List<(OutboxMessage Message, MessageAck Ack)>> ProcessAsync(
-        List<OutboxMessage> batch, string worker, Task? previousAck, TimeProvider time, Core.Calendar.WorkingCalendar calendar, CancellationToken ct)
+        List<OutboxMessage> batch, string worker, TimeProvider time, Core.Calendar.WorkingCalendar calendar, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var acks = new System.Collections.Concurrent.ConcurrentBag<(OutboxMessage, MessageAck)>();
@@ -233,13 +254,8 @@ public sealed partial class Dispatcher(
         var robotPosts = new List<OutboxMessage>();
         var o = smsOptions.Value;
         var quiet = new QuietHours(o.QuietHoursStart, o.QuietHoursEnd);
+        // The daily cap counts texts acknowledged as sent: a chunk with texts starts once everything before it is acknowledged.
         var smsMessages = batch.Where(m => m.Channel == Channels.Sms).ToList();
-        if (smsMessages.Count > 0 && previousAck is not null)
-        {
-            // The daily cap counts texts acknowledged as sent: the previous half's must be in.
-            await previousAck;
-        }
-
         var sentToday = smsMessages.Count == 0 ? [] : await outbox.SmsSentOnAsync(smsMessages.Select(m => m.Address).Distinct().ToList(), LocalDate(now), ct);
         foreach (var m in batch)
         {
