@@ -350,7 +350,7 @@ public sealed class SupervisionDigestComposer(
         "上周排名", "排名变化", "上周按期完成率", "按期率变化", "配合:应完成", "配合:按期", "配合:逾期完成", "配合:逾期未完成",
     ];
 
-    /// <summary>The attachment: the ranking first (the sheet a reader opens on), then totals, overdue items, gaps, failures.</summary>
+    /// <summary>The attachment: the ranking first (the sheet a reader opens on), then totals, overdue items, 退回, 未签收, gaps, failures.</summary>
     public static IReadOnlyList<XlsxSheet> Sheets(SupervisionDigest d)
     {
         ArgumentNullException.ThrowIfNull(d);
@@ -376,6 +376,13 @@ public sealed class SupervisionDigestComposer(
                 [
                     i + 1, o.Row.Code, o.Row.Task, o.Row.Milestone, o.Row.DueDate, o.CalendarDaysOverdue, o.WorkingDaysOverdue, Or(o.Row.Units), Or(o.Row.Leaders),
                 ])),
+            new XlsxSheet("已退回", ["序号", "编号", "任务", "节点", "完成时限", "牵头单位", "退回理由", "退回人"],
+                ReturnedByApplication(d.Returned).Select((r, i) => (IReadOnlyList<object?>)
+                [
+                    i + 1, r.Item.TaskCode, r.Item.TaskTitle, r.Item.Milestone, DateOnly.FromDateTime(r.Item.DueDate), r.Units, r.Item.ReturnReason, r.Item.DecidedBy,
+                ])),
+            new XlsxSheet("未签收", ["序号", "单位", "未签收任务数", "任务编号"],
+                d.NotSignedFor.Select((u, i) => (IReadOnlyList<object?>)[i + 1, u.Unit, u.Tasks, u.Codes])),
             new XlsxSheet("联系方式缺失", ["单位/领导", "类别", "原因", "未送达提醒"],
                 d.Gaps.Select(g => (IReadOnlyList<object?>)[g.Who, g.IsUnit ? "单位" : "责任领导", GapReason(g.Reason), g.Reminders])
                     .Concat(d.Unreachable.Select(u => (IReadOnlyList<object?>)[u.Name, "单位（无法送达）", UnreachableReason(u.Reason), 0]))),

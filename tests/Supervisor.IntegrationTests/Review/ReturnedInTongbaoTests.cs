@@ -8,10 +8,14 @@ using Supervisor.Infrastructure.Postgres;
 using Supervisor.IntegrationTests.Delivery;
 using Supervisor.IntegrationTests.Infrastructure;
 using W = DocumentFormat.OpenXml.Wordprocessing;
+using X = DocumentFormat.OpenXml.Spreadsheet;
 
 namespace Supervisor.IntegrationTests.Review;
 
-/// <summary>The 通报 (Word, section 四) and the office's e-mail digest list 退回 items with their reasons; a pending one is not done.</summary>
+/// <summary>
+/// The 通报 (Word, section 四) and the office's e-mail digest, its XLSX included, list 退回 items with their reasons and the
+/// units that have not signed for their tasks; a pending one is not done.
+/// </summary>
 public sealed class ReturnedInTongbaoTests : MigratedDatabaseTest
 {
     public override async Task InitializeAsync()
@@ -38,6 +42,35 @@ public sealed class ReturnedInTongbaoTests : MigratedDatabaseTest
         var rendered = composer.Render(await composer.BuildAsync(DigestData.SentAt, CancellationToken.None));
         Assert.Contains("退回理由：开工许可证未上传", rendered.Text, StringComparison.Ordinal);
         Assert.Contains("<td>开工许可证未上传</td>", rendered.Html, StringComparison.Ordinal);
+
+        // The attachment the office files and sorts: a sheet of its own, the same item and reason.
+        Assert.Equal(
+            ["序号|编号|任务|节点|完成时限|牵头单位|退回理由|退回人", "1|1|推进城区道路改造|开工建设|2023-07-06|区发改局|开工许可证未上传|督查室王科"],
+            SheetRows(rendered.Attachment, "已退回"));
+    }
+
+    [Fact]
+    public async Task TheOfficeDigestsAttachment_ListsUnitsThatHaveNotSignedFor_TheirTasks()
+    {
+        await using var services = TestServices.Create(Db, null, new FixedTimeProvider(DigestData.SentAt));
+        var composer = services.GetRequiredService<SupervisionDigestComposer>();
+        var digest = await composer.BuildAsync(DigestData.SentAt, CancellationToken.None);
+        Assert.NotEmpty(digest.NotSignedFor);
+
+        var rows = SheetRows(composer.Render(digest).Attachment, "未签收");
+        Assert.Equal("序号|单位|未签收任务数|任务编号", rows[0]);
+        Assert.Equal(digest.NotSignedFor.Select((u, i) => $"{i + 1}|{u.Unit}|{u.Tasks}|{u.Codes}"), rows.Skip(1));
+    }
+
+    /// <summary>A sheet of an XLSX as lines of cells joined by "|" (inline strings and numbers, as XlsxWriter writes them).</summary>
+    private static List<string> SheetRows(byte[] xlsx, string sheet)
+    {
+        using var document = SpreadsheetDocument.Open(new MemoryStream(xlsx), false);
+        var workbook = document.WorkbookPart!;
+        var id = workbook.Workbook.Sheets!.Elements<X.Sheet>().Single(s => s.Name == sheet).Id!;
+        return ((WorksheetPart)workbook.GetPartById(id!)).Worksheet.Descendants<X.Row>()
+            .Select(r => string.Join("|", r.Elements<X.Cell>().Select(c => c.InlineString?.InnerText ?? c.CellValue?.Text ?? "")))
+            .ToList();
     }
 
     [Fact]
