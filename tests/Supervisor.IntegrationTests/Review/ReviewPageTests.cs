@@ -68,6 +68,24 @@ public sealed class ReviewPageTests(ConsoleHost host) : IClassFixture<ConsoleHos
     }
 
     [Fact]
+    public async Task PastDueMilestoneAwaitingReview_TheTaskListSaysAwaitingReviewAndOverdue_InRed_AsItsLightIs()
+    {
+        var t = await ReviewData.TaskAsync(host.Database.DataSource, "验收排水管网改造工程", Today.AddDays(-10));
+        using var department = host.Client();
+        var link = Link(t.Lead);
+        var applied = await ConsoleHost.PostFormAsync(department, link, $"{link}/milestones/{t.Milestone}/complete", new Dictionary<string, string> { ["note"] = "已验收" });
+        Assert.Equal(HttpStatusCode.Redirect, applied.StatusCode);
+
+        using var supervisor = await host.LoggedInAsync("supervisor");
+        var list = await supervisor.GetStringAsync("/tasks");
+        var at = list.IndexOf($">验收排水管网改造工程</a>", StringComparison.Ordinal);
+        Assert.True(at > 0, "the task is not in the list");
+        var row = list[list.LastIndexOf("<tr", at, StringComparison.Ordinal)..list.IndexOf("</tr>", at, StringComparison.Ordinal)];
+        Assert.Matches("<td class=\"red\">待审核，已逾期[0-9]+个工作日（10天）</td>", row);
+        Assert.Contains("红灯", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReturnWithoutAReason_IsRefusedInChinese_NothingChanges_ThenAReasonReturnsIt()
     {
         var t = await ReviewData.TaskAsync(host.Database.DataSource, "完成道路改造", Today.AddDays(5));

@@ -63,13 +63,18 @@ public sealed partial class TasksPage
         });
     }
 
-    /// <summary>Each task's most urgent open milestone (earliest due, 待审核 ones last), said as <see cref="Format.Standing"/> says it.</summary>
+    /// <summary>Each task's most urgent open milestone (earliest due, 待审核 ones last), said as <see cref="Format.Standing"/> says it; red when past due.</summary>
     private static async Task<IReadOnlyDictionary<long, (string Text, bool Overdue)>> StandingsAsync(
         MilestoneQueries milestoneQueries, CalendarStore calendars, DateOnly today, CancellationToken ct)
     {
         var calendar = await calendars.LoadAsync(ct);
+        // A past-due milestone waiting for review still counts as overdue (only an approved completion counts), and turns
+        // the task's light red: the list says both, in red, so the two columns agree.
         return (await milestoneQueries.MostUrgentOpenPerTaskAsync(ct)).ToDictionary(
-            m => m.TaskId, m => (Format.Standing(m, today, calendar), m.ReviewState != "pending" && DateOnly.FromDateTime(m.DueDate) < today));
+            m => m.TaskId,
+            m => DateOnly.FromDateTime(m.DueDate) is var due && due < today
+                ? (m.ReviewState == "pending" ? "待审核，" + OverdueText.Standing(due, today, calendar) : Format.Standing(m, today, calendar), true)
+                : (Format.Standing(m, today, calendar), false));
     }
 
     /// <summary>The overdue list, optionally of one plan; every row names its plan (方案).</summary>
