@@ -302,7 +302,7 @@ public sealed class SupervisionDigestComposer(
             ["returned"] = ReturnedByApplication(d.Returned).Select(r => Item(
                 ("code", r.Item.TaskCode), ("task", r.Item.TaskTitle), ("milestone", r.Item.Milestone),
                 ("dueDate", r.Item.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("units", r.Units), ("reason", r.Item.ReturnReason),
-                ("returnedBy", r.Item.DecidedBy))).ToList(),
+                ("returnedBy", Labels.Actor(r.Item.DecidedBy)))).ToList(),
             ["attempts"] = d.Deliveries.Attempts,
             ["sent"] = d.Deliveries.Sent,
             ["failedAttempts"] = d.Deliveries.Failed,
@@ -379,7 +379,7 @@ public sealed class SupervisionDigestComposer(
             new XlsxSheet("已退回", ["序号", "编号", "任务", "节点", "完成时限", "牵头单位", "退回理由", "退回人"],
                 ReturnedByApplication(d.Returned).Select((r, i) => (IReadOnlyList<object?>)
                 [
-                    i + 1, r.Item.TaskCode, r.Item.TaskTitle, r.Item.Milestone, DateOnly.FromDateTime(r.Item.DueDate), r.Units, r.Item.ReturnReason, r.Item.DecidedBy,
+                    i + 1, r.Item.TaskCode, r.Item.TaskTitle, r.Item.Milestone, DateOnly.FromDateTime(r.Item.DueDate), r.Units, r.Item.ReturnReason, Labels.Actor(r.Item.DecidedBy),
                 ])),
             new XlsxSheet("未签收", ["序号", "单位", "未签收任务数", "任务编号"],
                 d.NotSignedFor.Select((u, i) => (IReadOnlyList<object?>)[i + 1, u.Unit, u.Tasks, u.Codes])),
