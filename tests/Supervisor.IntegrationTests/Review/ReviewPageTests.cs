@@ -138,6 +138,14 @@ public sealed class ReviewPageTests(ConsoleHost host) : IClassFixture<ConsoleHos
         var milestone = await leadSystem.GetFromJsonAsync<JsonElement>($"/api/milestones?unit={t.Lead}");
         Assert.Equal("pending", milestone.EnumerateArray().Single(m => m.GetProperty("id").GetInt64() == t.Milestone).GetProperty("reviewState").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await leadSystem.PostAsync($"/api/milestones/{t.Milestone}/complete", null)).StatusCode);
+
+        // Each unit's page says whose application it is; only the lead unit's counts it as its own 待审核.
+        var leadPage = await client.GetStringAsync(Link(t.Lead));
+        Assert.Contains("办结申请已提交，待督查室审核。", leadPage, StringComparison.Ordinal);
+        Assert.Contains("<li class=\"blue\">待审核 1 项</li>", leadPage, StringComparison.Ordinal);
+        var coPage = await client.GetStringAsync(coLink);
+        Assert.Contains("牵头单位已申请办结，待督查室审核。", coPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("待审核 1 项", coPage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -138,12 +138,15 @@ public sealed partial class LinkPage
             c.Milestones.Where(r => r.Open && !r.AwaitingReview).Select(r => r.Milestone.DueDate).DefaultIfEmpty(DateTime.MaxValue).Min();
         var open = cards.Where(c => c.HasOpen).OrderBy(Urgency).ToList();
         var openRows = open.SelectMany(c => c.Milestones).Where(r => r.Open).ToList();
+
+        // 待审核 and 已退回 are the lead unit's applications: counted on its page, shown but not counted on a co unit's.
+        var leadRows = open.Where(c => c.Lead).SelectMany(c => c.Milestones).Where(r => r.Open).ToList();
         return new View(
             unit, token, open, [.. cards.Where(c => !c.HasOpen)],
             openRows.Count(r => !r.AwaitingReview && DateOnly.FromDateTime(r.Milestone.DueDate) < today),
             openRows.Count(r => !r.AwaitingReview && DateOnly.FromDateTime(r.Milestone.DueDate) == today),
-            openRows.Count(r => r.AwaitingReview),
-            openRows.Count(r => r.Milestone.ReviewState == "returned"),
+            leadRows.Count(r => r.AwaitingReview),
+            leadRows.Count(r => r.Milestone.ReviewState == "returned"),
             refusal is not null && refusalTask is null ? refusal.Message : null,
             acted is not null && actedTask is null ? acted.Text + "。" : null,
             supervision.CompletionNeedsReview,
