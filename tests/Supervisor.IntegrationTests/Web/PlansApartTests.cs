@@ -116,6 +116,20 @@ public sealed class PlansApartTests(PlansApartFixture fixture) : IClassFixture<P
     }
 
     [Fact]
+    public async Task TaskList_HasAPlanColumnOnlyWhenItListsSeveralPlans()
+    {
+        using var client = await Host.LoggedInAsync("viewer");
+
+        var filtered = await client.GetStringAsync($"/tasks?plan={fixture.LivelihoodId}");
+        var all = await client.GetStringAsync("/tasks");
+
+        Assert.Contains($"方案：2026 {PlansApartFixture.Livelihood}", filtered, StringComparison.Ordinal);
+        Assert.DoesNotContain("<th>方案</th>", filtered, StringComparison.Ordinal);
+        Assert.Contains("<th>方案</th>", all, StringComparison.Ordinal);
+        Assert.Contains($"<td class=\"text\">2026 {PlansApartFixture.Projects}</td>", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Exports_NameThePlan_OnEveryRow()
     {
         using var client = await Host.LoggedInAsync("viewer");
