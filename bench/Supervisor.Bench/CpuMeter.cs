@@ -8,7 +8,7 @@ namespace Supervisor.Bench;
 /// </summary>
 public sealed class CpuMeter
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ: 100 on every Linux this runs on
+    private const double TicksPerSecond = 100; // USER_HZ: 100 on every Linux this runs on
 
     private readonly int? _sink;
     private readonly double _self;
@@ -107,15 +107,9 @@ public sealed class CpuMeter
 public sealed record CpuUse(double Self, double Sink, double Postgres, double MachineBusy)
 {
     public static CpuUse Median(IReadOnlyList<CpuUse> uses) => new(
-        MedianOf(uses.Select(u => u.Self)), MedianOf(uses.Select(u => u.Sink)), MedianOf(uses.Select(u => u.Postgres)), MedianOf(uses.Select(u => u.MachineBusy)));
+        DeliveryBench.Median(uses.Select(u => u.Self)), DeliveryBench.Median(uses.Select(u => u.Sink)), DeliveryBench.Median(uses.Select(u => u.Postgres)), DeliveryBench.Median(uses.Select(u => u.MachineBusy)));
 
     /// <summary>"client 312 µs, sink 401 µs, PostgreSQL 55 µs per message; machine 98 % busy".</summary>
     public string PerMessage(int messages) => string.Create(CultureInfo.InvariantCulture,
         $"CPU per message: client {Self / messages * 1e6:F0} µs, sink {Sink / messages * 1e6:F0} µs, PostgreSQL {Postgres / messages * 1e6:F0} µs; machine {MachineBusy:P0} busy");
-
-    private static double MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }

@@ -235,10 +235,11 @@ public static class DeliveryBench
     /// <summary>Full-size rounds run first and not counted: a pass runs its per-batch code ~10 times, so tiered JIT takes a few passes.</summary>
     private const int EmailWarmUpRounds = 3;
 
-    private static double Median(List<double> values)
+    /// <summary>The middle value (the mean of the two middle ones for an even count); 0 for none.</summary>
+    public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     /// <summary>

@@ -65,7 +65,7 @@ public sealed partial class Dispatcher(
         var queue = new Queue<(OutboxMessage Message, DateTimeOffset LeaseEnd)>();
         var sending = new Queue<Sending>();
         var inHand = new List<(OutboxMessage Message, DateTimeOffset LeaseEnd)>();
-        var counts = new int[4];
+        var counts = new Tally();
         Task<ClaimedBatch>? ahead = ClaimAsync(worker, time, ct);
         try
         {
@@ -130,24 +130,43 @@ public sealed partial class Dispatcher(
             await LeaveAsync(worker, sending, inHand.Concat(queue).Select(q => q.Message.Id), ahead, time, counts);
         }
 
-        return new DispatchResult(composed.Messages, claimed, counts[0], counts[1], counts[2], counts[3]);
+        return new DispatchResult(composed.Messages, claimed, counts.Sent, counts.Retrying, counts.Dead, counts.Held);
     }
 
     /// <summary>A chunk handed to the senders: the sends under way, and when its lease runs out.</summary>
     private sealed record Sending(Task<List<(OutboxMessage Message, MessageAck Ack)>> Sends, DateTimeOffset LeaseEnd);
 
-    /// <summary>Waits for a chunk's sends and acknowledges them; counts sent, retrying, dead, held.</summary>
-    private async Task FinishAsync(string worker, Sending chunk, TimeProvider time, int[] counts)
+    /// <summary>What a pass's acknowledged messages became.</summary>
+    private sealed class Tally
+    {
+        public int Sent { get; private set; }
+
+        public int Retrying { get; private set; }
+
+        public int Dead { get; private set; }
+
+        public int Held { get; private set; }
+
+        public void Add(MessageAck ack)
+        {
+            switch (ack.State)
+            {
+                case "sent": Sent++; break;
+                case "failed": Retrying++; break;
+                case "dead": Dead++; break;
+                case "held": Held++; break;
+            }
+        }
+    }
+
+    /// <summary>Waits for a chunk's sends and acknowledges them, then counts them.</summary>
+    private async Task FinishAsync(string worker, Sending chunk, TimeProvider time, Tally counts)
     {
         var acks = await chunk.Sends;
         await AckWithRetryAsync(worker, acks, chunk.LeaseEnd, time);
         foreach (var (_, ack) in acks)
         {
-            var i = ack.State switch { "sent" => 0, "failed" => 1, "dead" => 2, "held" => 3, _ => -1 };
-            if (i >= 0)
-            {
-                counts[i]++;
-            }
+            counts.Add(ack);
         }
     }
 
@@ -182,7 +201,7 @@ public sealed partial class Dispatcher(
     /// The pass ends early (stopped, or the database went away): chunks whose sends finish are acknowledged (those
     /// messages have left), and what was claimed but not sent is handed back.
     /// </summary>
-    private async Task LeaveAsync(string worker, Queue<Sending> sending, IEnumerable<long> unsent, Task<ClaimedBatch>? ahead, TimeProvider time, int[] counts)
+    private async Task LeaveAsync(string worker, Queue<Sending> sending, IEnumerable<long> unsent, Task<ClaimedBatch>? ahead, TimeProvider time, Tally counts)
     {
         var ids = unsent.ToList();
         try

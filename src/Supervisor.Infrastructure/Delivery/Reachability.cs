@@ -40,11 +40,9 @@ public sealed class ReachabilityStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Units with no channel at all, then units whose every message queued in [from, to) is dead — no channel that works
-    /// (a unit with one dead address and one working one is reached, and its dead message is in the failures list).
+    /// (a unit with one dead address and one working one is reached, and its dead message is in the failures list);
+    /// among one plan's units with <paramref name="planId"/> (null: every plan).
     /// </summary>
-    public Task<IReadOnlyList<UnreachableUnit>> UnreachableUnitsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct) => UnreachableUnitsAsync(from, to, null, ct);
-
-    /// <summary>The same among one plan's units (null: every plan).</summary>
     public async Task<IReadOnlyList<UnreachableUnit>> UnreachableUnitsAsync(DateTimeOffset from, DateTimeOffset to, long? planId, CancellationToken ct)
     {
         const string sql = """

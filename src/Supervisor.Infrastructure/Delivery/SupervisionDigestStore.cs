@@ -100,10 +100,7 @@ public sealed class SupervisionDigestStore(NpgsqlDataSource dataSource)
         return (date, rows.ToList());
     }
 
-    /// <summary>Units and leaders recorded in reminder_gaps in [from, to), one row per who and reason.</summary>
-    public Task<IReadOnlyList<DigestGapRow>> GapsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct) => GapsAsync(from, to, null, ct);
-
-    /// <summary>The same for reminders of one plan's tasks (null: every plan).</summary>
+    /// <summary>Units and leaders recorded in reminder_gaps in [from, to), one row per who and reason; with a plan, for reminders of its tasks only (null: every plan).</summary>
     public async Task<IReadOnlyList<DigestGapRow>> GapsAsync(DateTimeOffset from, DateTimeOffset to, long? planId, CancellationToken ct)
     {
         const string sql = """
@@ -125,12 +122,9 @@ public sealed class SupervisionDigestStore(NpgsqlDataSource dataSource)
         return rows.Select(r => new DigestGapRow(r.Who, r.IsUnit, r.Reason, r.Reminders, new DateTimeOffset(DateTime.SpecifyKind(r.Last, DateTimeKind.Utc)))).ToList();
     }
 
-    /// <summary>Messages dead or still retrying that had an attempt in [from, to), and the week's attempt counts.</summary>
-    public Task<(IReadOnlyList<DigestFailureRow> Failures, DigestDeliveryCounts Counts)> FailuresAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
-        FailuresAsync(from, to, null, ct);
-
     /// <summary>
-    /// The same for one plan (null: every plan): messages to units or leaders on a task of the plan, and the office's own
+    /// Messages dead or still retrying that had an attempt in [from, to), and the week's attempt counts; with a plan (null:
+    /// every plan), messages to units or leaders on a task of the plan, and the office's own
     /// (a unit's message may carry several plans' items, so a unit on two plans shows in both).
     /// </summary>
     public async Task<(IReadOnlyList<DigestFailureRow> Failures, DigestDeliveryCounts Counts)> FailuresAsync(DateTimeOffset from, DateTimeOffset to, long? planId, CancellationToken ct)
